@@ -1,0 +1,135 @@
+"""The data passed between stages: frozen dataclasses, never dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Kinds of paragraph-level unit an article is made of.
+HEADLINE = "headline"
+DATELINE = "dateline"
+BODY = "body"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One structural unit of an article, already split into sentences."""
+
+    kind: str  # HEADLINE, DATELINE or BODY
+    sentences: tuple[str, ...]  # source sentences in order, whitespace-normalized
+
+    @property
+    def text(self) -> str:
+        """The paragraph as one line of text."""
+        return " ".join(self.sentences)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source article as read from one input."""
+
+    source: str  # the path as given on the command line, or "<stdin>"
+    date: str | None  # "YYYY-MM" or "YYYY-MM-DD" from the date header, if any
+    paragraphs: tuple[Paragraph, ...]
+    warnings: tuple[str, ...] = ()  # things the reader noticed but could handle
+
+
+@dataclass(frozen=True)
+class TranslatedSentence:
+    """One source unit and its translation."""
+
+    source: str
+    translation: str
+
+
+@dataclass(frozen=True)
+class TranslatedParagraph:
+    """A paragraph with its units aligned one to one with their translations."""
+
+    kind: str  # HEADLINE, DATELINE or BODY
+    sentences: tuple[TranslatedSentence, ...]
+
+    @property
+    def source(self) -> str:
+        """The original paragraph as one line."""
+        return " ".join(s.source for s in self.sentences)
+
+    @property
+    def translation(self) -> str:
+        """The translated paragraph as one line."""
+        return " ".join(s.translation for s in self.sentences if s.translation)
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything the pipeline produced for one input; `error` is set when it failed."""
+
+    source: str  # the path as given, or "<stdin>"
+    date: str | None
+    paragraphs: tuple[TranslatedParagraph, ...] = ()
+    summary: str | None = None
+    warnings: tuple[str, ...] = ()
+    error: str | None = None  # one-line reason the input could not be processed
+
+    @property
+    def translation(self) -> str | None:
+        """The full English text, paragraphs separated by blank lines."""
+        if self.error is not None:
+            return None
+        return "\n\n".join(p.translation for p in self.paragraphs)
+
+    @property
+    def name(self) -> str:
+        """A short display name: the file name, or "<stdin>"."""
+        return self.source if self.source.startswith("<") else Path(self.source).name
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model resolved to files on disk, before anything heavy is loaded."""
+
+    name: str  # what the user asked for: a Hub id or a folder
+    path: Path  # the folder holding config, tokenizer and weights
+    revision: str | None = None  # Hub commit hash; None for a local folder
+
+    @property
+    def is_local(self) -> bool:
+        """True when the model is a user's folder rather than a Hub snapshot."""
+        return self.revision is None
+
+    def describe(self) -> str:
+        """Human-readable identity: "id@revision" or the folder path."""
+        if self.revision is None:
+            return str(self.path)
+        return f"{self.name}@{self.revision}"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Settings for one pipeline run, resolved from options, environment and defaults."""
+
+    mt_model: str = "Helsinki-NLP/opus-mt-sq-en"
+    summary_model: str = "sshleifer/distilbart-cnn-12-6"
+    prompt: str | None = None  # template name or file; None picks one by model family
+    beams: int | None = None  # None keeps each model's own generation config
+    batch_size: int = 16  # sentences per generate() call
+    device: str = "auto"  # "auto", "cpu" or "cuda"
+    cache_dir: Path = Path("cache")
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of a run: one result per input, in input order."""
+
+    articles: tuple[ArticleResult, ...]
+    models: dict[str, ModelInfo] = field(default_factory=dict)  # "translation", "summary"
+    cache_hits: int = 0
+    cache_misses: int = 0
+    started: str = ""  # ISO 8601 time the run started
+    warnings: tuple[str, ...] = ()  # run-level notices, e.g. a damaged cache moved aside
+
+    @property
+    def failed(self) -> tuple[ArticleResult, ...]:
+        """The inputs that could not be processed."""
+        return tuple(a for a in self.articles if a.error is not None)

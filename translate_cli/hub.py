@@ -1,0 +1,163 @@
+"""Resolve a model name to files on disk: a local folder, the Hugging Face cache, or a download.
+
+Nothing here imports torch or transformers. A Hub id found in the standard HF cache (which
+honours `HF_HOME` and `HF_HUB_CACHE`) is used without touching the network; otherwise it is
+downloaded, unless `HF_HUB_OFFLINE` is set. Either way a missing model fails fast with one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from .data import ModelInfo
+from .errors import ModelUnavailable
+
+# Files a seq2seq checkpoint needs besides its weights: configs and tokenizer files.
+_SUPPORT_FILES = ["*.json", "*.spm", "*.model", "*.txt"]
+_WEIGHT_SUFFIXES = (".safetensors", ".bin")
+_REPO_ID = re.compile(r"\A[\w.-]+(?:/[\w.-]+)?\Z")
+_NETWORK_TIMEOUT_S = 10.0
+
+
+def resolve_model(name_or_path: str, *, option: str = "--mt-model") -> ModelInfo:
+    """Find a model's files: a local folder, a cached Hub snapshot, or a fresh download.
+
+    `option` names the command-line option a user can pass instead, for the error message.
+    """
+    folder = Path(name_or_path).expanduser()
+    if folder.is_dir():
+        if not (folder / "config.json").is_file():
+            raise ModelUnavailable(f"{name_or_path}: folder has no config.json, so it is not a model")
+        return ModelInfo(name=name_or_path, path=folder.resolve())
+    if not _REPO_ID.match(name_or_path) or name_or_path.startswith((".", "/", "~")):
+        raise ModelUnavailable(f"{name_or_path}: no such model folder")
+    snapshot = cached_snapshot(name_or_path)
+    if snapshot is not None:
+        return ModelInfo(name=name_or_path, path=snapshot, revision=snapshot.name)
+    if hub_offline():
+        raise ModelUnavailable(_missing(name_or_path, "HF_HUB_OFFLINE is set", option))
+    return download_model(name_or_path, option=option)
+
+
+def hub_offline() -> bool:
+    """True when `HF_HUB_OFFLINE` asks for no network access."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def cached_snapshot(repo_id: str) -> Path | None:
+    """The folder of a complete cached snapshot of `repo_id`, or None."""
+    from huggingface_hub import try_to_load_from_cache
+
+    config = try_to_load_from_cache(repo_id, "config.json")
+    if not isinstance(config, str):
+        return None
+    snapshot = Path(config).parent
+    if not any(p.suffix in _WEIGHT_SUFFIXES for p in snapshot.iterdir()):
+        return None  # only a config was cached, e.g. by an earlier AutoConfig call
+    return snapshot
+
+
+def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
+    """Download the files a model needs into the HF cache, preferring safetensors weights."""
+    from huggingface_hub import HfApi, snapshot_download
+    from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
+
+    try:
+        info = HfApi().model_info(repo_id, timeout=_NETWORK_TIMEOUT_S)
+        files = [sibling.rfilename for sibling in info.siblings or []]
+        patterns = [*_SUPPORT_FILES, *_weight_patterns(files)]
+        if len(patterns) == len(_SUPPORT_FILES):
+            raise ModelUnavailable(f"{repo_id}: the Hub repository has no PyTorch or safetensors weights")
+        path = snapshot_download(
+            repo_id, revision=info.sha, allow_patterns=patterns, etag_timeout=_NETWORK_TIMEOUT_S
+        )
+    except ModelUnavailable:
+        raise
+    except GatedRepoError:
+        raise ModelUnavailable(f"{repo_id}: the model is gated; log in with `hf auth login` first") from None
+    except RepositoryNotFoundError:
+        raise ModelUnavailable(f"{repo_id}: no such model on the Hugging Face Hub") from None
+    except Exception as error:  # network failures come as many library-specific types
+        raise ModelUnavailable(_missing(repo_id, _reason(error), option)) from None
+    return ModelInfo(name=repo_id, path=Path(path), revision=info.sha)
+
+
+def _weight_patterns(files: list[str]) -> list[str]:
+    if any(name.endswith(".safetensors") for name in files):
+        return ["*.safetensors"]
+    return [name for name in files if name.startswith("pytorch_model") and name.endswith(".bin")]
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _missing(repo_id: str, reason: str, option: str) -> str:
+    return (
+        f"model {repo_id} is not in the local Hugging Face cache and cannot be downloaded ({reason}); "
+        f"run `translate-cli models download` on a machine with network, or pass {option} DIR"
+    )
+
+
+def model_fingerprint(
+    info: ModelInfo, digest_of: Callable[[Path], str] | None = None
+) -> str:
+    """A stable identity for cache keys: Hub id and commit, or a hash of a folder's files.
+
+    For a local folder, the config, generation config and weights are hashed; `digest_of` lets
+    a caller memoize the (slow) hash of large weight files.
+    """
+    if info.revision is not None:
+        return f"hub:{info.name}@{info.revision}"
+    digest_of = digest_of or file_digest
+    hasher = hashlib.sha256()
+    for file in sorted(info.path.iterdir()):
+        if file.is_file() and (file.suffix in _WEIGHT_SUFFIXES or file.name.endswith("config.json")):
+            hasher.update(f"{file.name}\0{digest_of(file)}\n".encode())
+    return f"local:{hasher.hexdigest()}"
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's contents."""
+    hasher = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def read_config(info: ModelInfo, name: str = "config.json") -> dict:
+    """A JSON config file of the model, or an empty dict when it is absent."""
+    file = info.path / name
+    if not file.is_file():
+        return {}
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelUnavailable(f"{file}: unreadable model config ({error})") from None
+
+
+def input_limit(info: ModelInfo) -> int:
+    """The most input tokens the model accepts, from its tokenizer and model configs."""
+    config = read_config(info)
+    limits = [
+        value
+        for value in (
+            read_config(info, "tokenizer_config.json").get("model_max_length"),
+            config.get("max_position_embeddings"),
+            config.get("n_positions"),
+        )
+        if isinstance(value, int) and 0 < value < 1_000_000
+    ]
+    return min(limits) if limits else 512
+
+
+def model_family(info: ModelInfo) -> str:
+    """The model's `model_type` ("marian", "bart", "t5", ...), or "" when unknown."""
+    return str(read_config(info).get("model_type", ""))

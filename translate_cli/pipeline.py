@@ -1,0 +1,205 @@
+"""The whole pipeline: read → segment → translate → summarize, for many articles at once.
+
+Sentences of all articles are translated together in length-sorted batches, and every result
+goes through the cache, so a re-run only computes what changed. Models load on first use: a run
+whose results are all cached loads none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Protocol
+
+from .cache import SUMMARY, TRANSLATION, NullCache, ResultCache, cache_key, cached_map
+from .data import (
+    Article,
+    ArticleResult,
+    ModelInfo,
+    Paragraph,
+    RunOptions,
+    RunResult,
+    TranslatedParagraph,
+    TranslatedSentence,
+)
+from .errors import InputError
+from .hub import file_digest, input_limit, model_family, model_fingerprint, resolve_model
+from .prompts import PromptTemplate, load_prompt, prompt_for_family
+from .reader import iter_inputs, read_article
+from .segment import max_possible_tokens, split_long
+from .seq2seq import Seq2SeqModel
+from .summarize import TransformersSummarizer, summarize_documents
+from .translate import TransformersTranslator
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+class Progress(Protocol):
+    """Receives progress as work is done; the CLI shows it as a progress bar."""
+
+    def start(self, stage: str, total: int) -> None:
+        """A stage begins with `total` items to compute."""
+
+    def advance(self, count: int) -> None:
+        """`count` more items of the current stage are done."""
+
+
+class _NoProgress:
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+
+def run(
+    paths: Sequence[str], options: RunOptions | None = None, *, progress: Progress | None = None
+) -> RunResult:
+    """Translate and summarize every article under `paths` (files, folders, or "-" for stdin).
+
+    Inputs that cannot be read get a result with `error` set; the others are still processed.
+    Raises ModelUnavailable, PromptError or CacheError when the run as a whole cannot proceed.
+    """
+    options = options or RunOptions()
+    progress = progress or _NoProgress()
+    started = datetime.now().astimezone().isoformat(timespec="seconds")
+    models = {
+        TRANSLATION: resolve_model(options.mt_model, option="--mt-model"),
+        SUMMARY: resolve_model(options.summary_model, option="--summary-model"),
+    }
+    prompt = resolve_prompt(options.prompt, models[SUMMARY])
+    cache = ResultCache(options.cache_dir) if options.use_cache else NullCache()
+    try:
+        inputs = [_read(source) for source in iter_inputs(list(paths))]
+        articles = [item for item in inputs if isinstance(item, Article)]
+        processed = iter(process_articles(articles, models, prompt, options, cache, progress))
+        ordered = tuple(next(processed) if isinstance(item, Article) else item for item in inputs)
+        return RunResult(
+            articles=ordered,
+            models=models,
+            cache_hits=cache.hits,
+            cache_misses=cache.misses,
+            started=started,
+            warnings=tuple(cache.warnings),
+        )
+    finally:
+        cache.close()
+
+
+def resolve_prompt(prompt: str | None, summarizer: ModelInfo) -> PromptTemplate:
+    """The template named by --prompt, or the one for the summarizer's model family."""
+    return load_prompt(prompt) if prompt else prompt_for_family(model_family(summarizer))
+
+
+def _read(source: str) -> Article | ArticleResult:
+    try:
+        return read_article(source)
+    except InputError as error:
+        return ArticleResult(source=source, date=None, error=str(error))
+
+
+def process_articles(
+    articles: list[Article],
+    models: dict[str, ModelInfo],
+    prompt: PromptTemplate,
+    options: RunOptions,
+    cache: ResultCache | NullCache,
+    progress: Progress,
+) -> list[ArticleResult]:
+    """Translate and summarize readable articles; results come back in the same order."""
+    if not articles:
+        return []
+    translation_model = Seq2SeqModel(models[TRANSLATION], options.device)
+    summary_model = Seq2SeqModel(models[SUMMARY], options.device)
+    fingerprints = {
+        stage: model_fingerprint(info, lambda path: cache.file_digest(path, file_digest))
+        if options.use_cache
+        else "uncached"
+        for stage, info in models.items()
+    }
+
+    limit = input_limit(models[TRANSLATION])
+    articles = [split_long_units(article, translation_model.count_tokens, limit) for article in articles]
+    translator = TransformersTranslator(
+        translation_model, beams=options.beams, batch_size=options.batch_size
+    )
+    translation_settings = translator.settings()
+    units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
+    translations = cached_map(
+        cache,
+        TRANSLATION,
+        units,
+        lambda unit: cache_key(fingerprints[TRANSLATION], translation_settings, unit),
+        lambda batch: translator.translate(batch, on_batch=progress.advance),
+        commit_every=options.batch_size,
+        on_misses=lambda count: progress.start("translating", count),
+    )
+    translated = [_align(article, translations) for article in articles]
+
+    summarizer = TransformersSummarizer(
+        summary_model,
+        prompt,
+        input_limit=input_limit(models[SUMMARY]),
+        beams=options.beams,
+        batch_size=max(1, options.batch_size // 4),
+    )
+    summary_settings = summarizer.settings()
+
+    def summary_key(text: str) -> str:
+        return cache_key(fingerprints[SUMMARY], summary_settings, text)
+
+    def summarize_batch(texts: list[str]) -> list[str]:
+        summaries = summarize_documents(summarizer, [t.split(PARAGRAPH_SEPARATOR) for t in texts])
+        progress.advance(len(texts))
+        return summaries
+
+    full_texts = [result.translation or "" for result in translated]
+    summaries = cached_map(
+        cache,
+        SUMMARY,
+        full_texts,
+        summary_key,
+        summarize_batch,
+        commit_every=summarizer.batch_size,
+        on_misses=lambda count: progress.start("summarizing", count),
+    )
+    return [replace(result, summary=summaries[text]) for result, text in zip(translated, full_texts)]
+
+
+def split_long_units(article: Article, count_tokens: Callable[[str], int], limit: int) -> Article:
+    """Split sentences longer than the translation model's input limit into smaller units.
+
+    The tokenizer is consulted only for sentences that could exceed the limit, so a run on
+    ordinary text, or a fully cached one, never loads it.
+    """
+    paragraphs = []
+    warnings = list(article.warnings)
+    for paragraph in article.paragraphs:
+        units: list[str] = []
+        for sentence in paragraph.sentences:
+            if max_possible_tokens(sentence) <= limit:
+                units.append(sentence)
+                continue
+            pieces = split_long(sentence, count_tokens, limit)
+            if len(pieces) > 1:
+                warnings.append(
+                    f"a sentence over the translation model's {limit}-token limit was split into "
+                    f"{len(pieces)} parts: {sentence[:40]}…"
+                )
+            units.extend(pieces)
+        paragraphs.append(Paragraph(paragraph.kind, tuple(units)))
+    return replace(article, paragraphs=tuple(paragraphs), warnings=tuple(warnings))
+
+
+def _align(article: Article, translations: dict[str, str]) -> ArticleResult:
+    paragraphs = tuple(
+        TranslatedParagraph(
+            paragraph.kind,
+            tuple(TranslatedSentence(unit, translations[unit]) for unit in paragraph.sentences),
+        )
+        for paragraph in article.paragraphs
+    )
+    return ArticleResult(
+        source=article.source, date=article.date, paragraphs=paragraphs, warnings=article.warnings
+    )

@@ -1,0 +1,162 @@
+"""Load a seq2seq checkpoint with transformers and run batched, length-sorted generation.
+
+torch and transformers are imported only inside these functions, never at module import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Any
+
+from .data import ModelInfo
+from .errors import ModelUnavailable, UsageError
+
+#: Called with the number of inputs finished after each batch.
+BatchCallback = Callable[[int], None]
+
+
+def resolve_device(device: str) -> str:
+    """Map "auto" to "cuda" when a GPU is visible, else "cpu"; reject an unusable choice."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise UsageError("--device cuda was asked for, but no CUDA GPU is visible")
+    if device not in {"cpu", "cuda"}:
+        raise UsageError(f"unknown device {device!r}; use auto, cpu or cuda")
+    return device
+
+
+def _quiet_transformers() -> None:
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+class Seq2SeqModel:
+    """A tokenizer and, loaded on first use, an encoder-decoder model on one device."""
+
+    def __init__(self, info: ModelInfo, device: str = "auto") -> None:
+        self.info = info
+        self.requested_device = device
+
+    @cached_property
+    def tokenizer(self) -> Any:
+        """The model's tokenizer, loaded without the weights."""
+        _quiet_transformers()
+        from transformers import AutoTokenizer
+
+        try:
+            return AutoTokenizer.from_pretrained(self.info.path, trust_remote_code=False)
+        except Exception as error:  # tokenizer classes raise many types for broken files
+            raise ModelUnavailable(f"{self.info.describe()}: cannot load tokenizer ({error})") from None
+
+    @cached_property
+    def device(self) -> str:
+        """The torch device generation runs on."""
+        return resolve_device(self.requested_device)
+
+    @cached_property
+    def model(self) -> Any:
+        """The model in eval mode on `device`; float16 on CUDA."""
+        _quiet_transformers()
+        import torch
+        from transformers import AutoModelForSeq2SeqLM
+
+        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        try:
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                self.info.path, trust_remote_code=False, dtype=dtype
+            )
+        except Exception as error:  # corrupt weights, unknown architecture, out of memory
+            raise ModelUnavailable(f"{self.info.describe()}: cannot load model ({error})") from None
+        return model.to(self.device).eval()
+
+    @cached_property
+    def max_output_tokens(self) -> int:
+        """The most tokens the decoder can produce: its position limit, less the start token."""
+        limits = [
+            value
+            for value in (
+                getattr(self.model.config, "max_position_embeddings", None),
+                self.model.generation_config.max_length,
+            )
+            if isinstance(value, int) and value > 1
+        ]
+        return min(limits, default=512) - 1
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for `text`, special tokens included."""
+        return len(self.tokenizer(text)["input_ids"])
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        *,
+        batch_size: int,
+        output_cap: Callable[[int], int] | None = None,
+        on_batch: BatchCallback | None = None,
+        **settings: Any,
+    ) -> list[str]:
+        """Generate one output per input, batching inputs of similar token length together.
+
+        `output_cap` maps an input's token count to the most tokens its output may have;
+        `settings` override the model's own generation config (num_beams, max_new_tokens, ...).
+        """
+        import torch
+
+        lengths = [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
+        outputs = [""] * len(texts)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            encoded = self.tokenizer(
+                [texts[i] for i in batch], return_tensors="pt", padding=True
+            ).to(self.device)
+            options = dict(settings)
+            if output_cap is not None:
+                caps = [min(output_cap(lengths[i]), self.max_output_tokens) for i in batch]
+                options["max_new_tokens"] = max(caps)
+                options["logits_processor"] = [self._length_cap(caps, options.get("num_beams"))]
+            with torch.inference_mode():
+                generated = self.model.generate(**encoded, **options)
+            for index, text in zip(
+                batch, self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+            ):
+                outputs[index] = text.strip()
+            if on_batch is not None:
+                on_batch(len(batch))
+        return outputs
+
+    def _length_cap(self, caps: list[int], num_beams: int | None) -> Any:
+        beams = num_beams or self.model.generation_config.num_beams or 1
+        return _per_row_length_cap(caps, beams, self.model.generation_config.eos_token_id)
+
+
+def _per_row_length_cap(caps: list[int], beams: int, eos_token_id: int | list[int]) -> Any:
+    """A logits processor that forces end-of-sequence once a row reaches its own cap.
+
+    `max_new_tokens` applies to a whole batch; this keeps one degenerate output from running
+    to the longest input's cap.
+    """
+    import torch
+    from transformers import LogitsProcessor
+
+    eos = eos_token_id[0] if isinstance(eos_token_id, list) else eos_token_id
+
+    class PerRowLengthCap(LogitsProcessor):
+        def __init__(self) -> None:
+            self.caps = torch.tensor(caps).repeat_interleave(beams)
+
+        def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+            generated = input_ids.shape[1] - 1  # the decoder start token is not output
+            done = (self.caps.to(scores.device) <= generated)[: scores.shape[0]]
+            if done.any():
+                scores[done] = float("-inf")
+                scores[done, eos] = 0.0
+            return scores
+
+    return PerRowLengthCap()

@@ -1,0 +1,137 @@
+"""The summary stage: one interface, a transformers backend, and chunking of long texts.
+
+A translation longer than the summarizer's input limit is summarized in chunks cut at paragraph
+boundaries; the chunk summaries are then summarized again, until one input holds everything.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from .prompts import PromptTemplate
+from .segment import split_long, split_sentences
+from .seq2seq import BatchCallback, Seq2SeqModel
+
+#: A chunk summary in round r may use at most limit / (CHUNK_SUMMARY_SHARE * 2**r) tokens, so
+#: every round shrinks the text, even when re-tokenized output grows, and chunking always ends.
+CHUNK_SUMMARY_SHARE = 3
+
+
+class Summarizer(Protocol):
+    """Turns texts that fit its input limit into summaries, one for one."""
+
+    input_limit: int  # most tokens one rendered input may have
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` once rendered through the prompt template."""
+        ...
+
+    def summarize(
+        self, texts: Sequence[str], *, max_new_tokens: int | None = None, on_batch: BatchCallback | None = None
+    ) -> list[str]:
+        """Summarize each text; `max_new_tokens` caps chunk summaries below the model's own length."""
+        ...
+
+    def settings(self) -> dict[str, Any]:
+        """The prompt and generation settings that change outputs, for cache keys."""
+        ...
+
+
+class TransformersSummarizer:
+    """A BART, Pegasus or T5 summarizer run through transformers `generate`.
+
+    The model's generation config (beams, min/max length, no_repeat_ngram_size, length
+    penalty) is honoured; only `beams` can override it.
+    """
+
+    def __init__(
+        self,
+        model: Seq2SeqModel,
+        prompt: PromptTemplate,
+        *,
+        input_limit: int,
+        beams: int | None = None,
+        batch_size: int = 4,
+    ) -> None:
+        self.model = model
+        self.prompt = prompt
+        self.input_limit = input_limit
+        self.beams = beams
+        self.batch_size = batch_size
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of the rendered prompt for `text`."""
+        return self.model.count_tokens(self.prompt.render(text))
+
+    def summarize(
+        self, texts: Sequence[str], *, max_new_tokens: int | None = None, on_batch: BatchCallback | None = None
+    ) -> list[str]:
+        """Summarize texts that each fit the input limit."""
+        if not texts:
+            return []
+        overrides: dict[str, Any] = {} if self.beams is None else {"num_beams": self.beams}
+        if max_new_tokens is not None:
+            config = self.model.model.generation_config
+            overrides["max_new_tokens"] = min(max_new_tokens, config.max_length or max_new_tokens)
+            overrides["min_length"] = min(config.min_length or 0, overrides["max_new_tokens"] // 2)
+        return self.model.generate(
+            [self.prompt.render(text) for text in texts],
+            batch_size=self.batch_size,
+            on_batch=on_batch,
+            **overrides,
+        )
+
+    def settings(self) -> dict[str, Any]:
+        """Prompt text, beam override and chunking rule."""
+        return {
+            "prompt": self.prompt.text,
+            "beams": self.beams,
+            "input_limit": self.input_limit,
+            "chunk_share": CHUNK_SUMMARY_SHARE,
+        }
+
+
+def pack_chunks(paragraphs: Sequence[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Join consecutive paragraphs into chunks that fit `limit`; split a paragraph only if it alone is too long."""
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        if count_tokens(paragraph) <= limit:
+            pieces.append(paragraph)
+            continue
+        for sentence in split_sentences(paragraph):
+            pieces.extend(split_long(sentence, count_tokens, limit))
+    chunks: list[str] = []
+    for piece in pieces:
+        if chunks and count_tokens(f"{chunks[-1]}\n{piece}") <= limit:
+            chunks[-1] = f"{chunks[-1]}\n{piece}"
+        else:
+            chunks.append(piece)
+    return chunks
+
+
+def summarize_documents(
+    summarizer: Summarizer,
+    documents: Sequence[Sequence[str]],
+    on_batch: BatchCallback | None = None,
+) -> list[str]:
+    """Summarize each document (a list of paragraphs) whole, chunking the long ones.
+
+    All documents advance together, one round at a time, so that chunks from different
+    documents share batches.
+    """
+    limit = summarizer.input_limit
+    chunked = [pack_chunks(doc, summarizer.count_tokens, limit) for doc in documents]
+    for round_ in itertools.count():
+        pending = [i for i, chunks in enumerate(chunked) if len(chunks) > 1]
+        if not pending:
+            break
+        flat = [chunk for i in pending for chunk in chunked[i]]
+        cap = max(1, limit // (CHUNK_SUMMARY_SHARE * 2**round_))
+        summaries = iter(summarizer.summarize(flat, max_new_tokens=cap, on_batch=on_batch))
+        for i in pending:
+            chunk_summaries = [next(summaries) for _ in chunked[i]]
+            chunked[i] = pack_chunks(chunk_summaries, summarizer.count_tokens, limit)
+    finals = [chunks[0] if chunks else "" for chunks in chunked]
+    return summarizer.summarize(finals, on_batch=on_batch)
