@@ -18,9 +18,10 @@ from .errors import CacheError
 
 SCHEMA_VERSION = 1
 DATABASE_NAME = "results.sqlite3"
+SEGMENTATION = "segmentation"  # over-long sentences split to the model's input limit
 TRANSLATION = "translation"
 SUMMARY = "summary"
-STAGES = (TRANSLATION, SUMMARY)
+STAGES = (SEGMENTATION, TRANSLATION, SUMMARY)
 _BUSY_TIMEOUT_MS = 60_000
 
 _SCHEMA = """
@@ -41,6 +42,23 @@ CREATE TABLE IF NOT EXISTS fingerprints (
 """
 
 
+class StageLookups:
+    """Cache hits and misses of one run, per stage."""
+
+    def __init__(self) -> None:
+        self.by_stage: dict[str, tuple[int, int]] = {}
+
+    def record(self, stage: str, *, hits: int, misses: int) -> None:
+        """Add one lookup's hits and misses."""
+        old_hits, old_misses = self.by_stage.get(stage, (0, 0))
+        self.by_stage[stage] = (old_hits + hits, old_misses + misses)
+
+    def totals(self, stages: Iterable[str] = (TRANSLATION, SUMMARY)) -> tuple[int, int]:
+        """Hits and misses summed over `stages`: by default the results users see."""
+        pairs = [self.by_stage.get(stage, (0, 0)) for stage in stages]
+        return sum(h for h, _ in pairs), sum(m for _, m in pairs)
+
+
 def cache_key(*parts: Any) -> str:
     """SHA-256 of the JSON encoding of `parts`."""
     encoded = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -58,8 +76,7 @@ class ResultCache:
         self.directory = directory
         self.path = directory / DATABASE_NAME
         self.warnings: list[str] = []
-        self.hits = 0
-        self.misses = 0
+        self.lookups = StageLookups()
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -81,9 +98,7 @@ class ResultCache:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         connection.execute(statement)
-            version = connection.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
+            version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version is None:
                 connection.execute(
                     "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
@@ -179,11 +194,9 @@ class ResultCache:
 class NullCache:
     """The cache used with --no-cache: stores nothing, finds nothing."""
 
-    warnings: list[str] = []
-
     def __init__(self) -> None:
-        self.hits = 0
-        self.misses = 0
+        self.warnings: list[str] = []
+        self.lookups = StageLookups()
 
     def get_many(self, stage: str, keys: Sequence[str]) -> dict[str, str]:
         """Nothing is ever found."""
@@ -223,13 +236,12 @@ def cached_map(
     found = cache.get_many(stage, list(keys.values()))
     results = {text: found[key] for text, key in keys.items() if key in found}
     missing = [text for text in distinct if text not in results]
-    cache.hits += len(results)
-    cache.misses += len(missing)
+    cache.lookups.record(stage, hits=len(results), misses=len(missing))
     if on_misses is not None:
         on_misses(len(missing))
     for start in range(0, len(missing), commit_every):
         batch = missing[start : start + commit_every]
         outputs = compute(batch)
-        cache.put_many(stage, [(keys[text], output) for text, output in zip(batch, outputs)])
-        results.update(zip(batch, outputs))
+        cache.put_many(stage, [(keys[text], output) for text, output in zip(batch, outputs, strict=True)])
+        results.update(zip(batch, outputs, strict=True))
     return results

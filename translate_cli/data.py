@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .settings import DEFAULT_MT_MODEL, DEFAULT_SUMMARY_MODEL
+
 #: Kinds of paragraph-level unit an article is made of.
 HEADLINE = "headline"
 DATELINE = "dateline"
@@ -108,14 +110,14 @@ class ModelInfo:
 class RunOptions:
     """Settings for one pipeline run, resolved from options, environment and defaults."""
 
-    mt_model: str = "Helsinki-NLP/opus-mt-sq-en"
-    summary_model: str = "sshleifer/distilbart-cnn-12-6"
+    mt_model: str = DEFAULT_MT_MODEL  # Hub id or local folder
+    summary_model: str = DEFAULT_SUMMARY_MODEL  # Hub id or local folder
     prompt: str | None = None  # template name or file; None picks one by model family
     beams: int | None = None  # None keeps each model's own generation config
     batch_size: int = 16  # sentences per generate() call
     device: str = "auto"  # "auto", "cpu" or "cuda"
-    cache_dir: Path = Path("cache")
-    use_cache: bool = True
+    cache_dir: Path = Path("cache")  # where the result cache lives
+    use_cache: bool = True  # False with --no-cache: read and write nothing
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,8 @@ class RunResult:
 
     articles: tuple[ArticleResult, ...]
     models: dict[str, ModelInfo] = field(default_factory=dict)  # "translation", "summary"
-    cache_hits: int = 0
-    cache_misses: int = 0
+    cache_hits: int = 0  # translations and summaries found in the cache
+    cache_misses: int = 0  # translations and summaries computed
     started: str = ""  # ISO 8601 time the run started
     warnings: tuple[str, ...] = ()  # run-level notices, e.g. a damaged cache moved aside
 

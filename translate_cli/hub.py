@@ -105,9 +105,7 @@ def _missing(repo_id: str, reason: str, option: str) -> str:
     )
 
 
-def model_fingerprint(
-    info: ModelInfo, digest_of: Callable[[Path], str] | None = None
-) -> str:
+def model_fingerprint(info: ModelInfo, digest_of: Callable[[Path], str] | None = None) -> str:
     """A stable identity for cache keys: Hub id and commit, or a hash of a folder's files.
 
     For a local folder, the config, generation config and weights are hashed; `digest_of` lets

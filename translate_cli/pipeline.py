@@ -1,18 +1,19 @@
 """The whole pipeline: read → segment → translate → summarize, for many articles at once.
 
 Sentences of all articles are translated together in length-sorted batches, and every result
-goes through the cache, so a re-run only computes what changed. Models load on first use: a run
-whose results are all cached loads none.
+(long-sentence splits, translations, summaries) goes through the cache, so a re-run only
+computes what changed. Models and tokenizers load on first use: a fully cached run loads none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
-from .cache import SUMMARY, TRANSLATION, NullCache, ResultCache, cache_key, cached_map
+from .cache import SEGMENTATION, SUMMARY, TRANSLATION, NullCache, ResultCache, cache_key, cached_map
 from .data import (
     Article,
     ArticleResult,
@@ -75,11 +76,12 @@ def run(
         articles = [item for item in inputs if isinstance(item, Article)]
         processed = iter(process_articles(articles, models, prompt, options, cache, progress))
         ordered = tuple(next(processed) if isinstance(item, Article) else item for item in inputs)
+        hits, misses = cache.lookups.totals()
         return RunResult(
             articles=ordered,
             models=models,
-            cache_hits=cache.hits,
-            cache_misses=cache.misses,
+            cache_hits=hits,
+            cache_misses=misses,
             started=started,
             warnings=tuple(cache.warnings),
         )
@@ -120,10 +122,20 @@ def process_articles(
     }
 
     limit = input_limit(models[TRANSLATION])
-    articles = [split_long_units(article, translation_model.count_tokens, limit) for article in articles]
-    translator = TransformersTranslator(
-        translation_model, beams=options.beams, batch_size=options.batch_size
+    long_sentences = [
+        s for a in articles for p in a.paragraphs for s in p.sentences if max_possible_tokens(s) > limit
+    ]
+    splits = cached_map(
+        cache,
+        SEGMENTATION,
+        long_sentences,
+        lambda sentence: cache_key(fingerprints[TRANSLATION], limit, sentence),
+        lambda batch: [json.dumps(split_long(s, translation_model.count_tokens, limit)) for s in batch],
+        commit_every=64,
     )
+    pieces = {sentence: json.loads(value) for sentence, value in splits.items()}
+    articles = [split_long_units(article, pieces, limit) for article in articles]
+    translator = TransformersTranslator(translation_model, beams=options.beams, batch_size=options.batch_size)
     translation_settings = translator.settings()
     units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
     translations = cached_map(
@@ -164,30 +176,25 @@ def process_articles(
         commit_every=summarizer.batch_size,
         on_misses=lambda count: progress.start("summarizing", count),
     )
-    return [replace(result, summary=summaries[text]) for result, text in zip(translated, full_texts)]
+    return [
+        replace(result, summary=summaries[text]) for result, text in zip(translated, full_texts, strict=True)
+    ]
 
 
-def split_long_units(article: Article, count_tokens: Callable[[str], int], limit: int) -> Article:
-    """Split sentences longer than the translation model's input limit into smaller units.
-
-    The tokenizer is consulted only for sentences that could exceed the limit, so a run on
-    ordinary text, or a fully cached one, never loads it.
-    """
+def split_long_units(article: Article, pieces: Mapping[str, list[str]], limit: int) -> Article:
+    """Replace each over-long sentence by its pieces, as `split_long` cut them, with a warning."""
     paragraphs = []
     warnings = list(article.warnings)
     for paragraph in article.paragraphs:
         units: list[str] = []
         for sentence in paragraph.sentences:
-            if max_possible_tokens(sentence) <= limit:
-                units.append(sentence)
-                continue
-            pieces = split_long(sentence, count_tokens, limit)
-            if len(pieces) > 1:
+            parts = pieces.get(sentence, [sentence])
+            if len(parts) > 1:
                 warnings.append(
                     f"a sentence over the translation model's {limit}-token limit was split into "
-                    f"{len(pieces)} parts: {sentence[:40]}…"
+                    f"{len(parts)} parts: {sentence[:40]}…"
                 )
-            units.extend(pieces)
+            units.extend(parts)
         paragraphs.append(Paragraph(paragraph.kind, tuple(units)))
     return replace(article, paragraphs=tuple(paragraphs), warnings=tuple(warnings))
 

@@ -70,7 +70,9 @@ def parse_prompt(text: str, *, name: str = "<template>") -> PromptTemplate:
             if field is not None
         ]
     except ValueError as error:
-        raise PromptError(f"prompt template {name}: {error} (write {{{{ and }}}} for literal braces)") from None
+        raise PromptError(
+            f"prompt template {name}: {error} (write {{{{ and }}}} for literal braces)"
+        ) from None
     for field, spec, conversion in fields:
         if field != PLACEHOLDER:
             raise PromptError(

@@ -6,6 +6,7 @@ segmentation never loses, adds or reorders a character.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -14,12 +15,55 @@ from collections.abc import Callable
 ABBREVIATIONS_NEVER_FINAL = frozenset(
     {
         # Albanian
-        "z", "znj", "zj", "dr", "prof", "doc", "akad", "mr", "mag", "gjen", "kol", "ing",
-        "av", "rr", "lagj", "bul", "nr", "fq", "shek", "vëll", "bot", "red", "krh", "sh",
-        "p.sh", "d.m.th", "përkth", "përmb", "nënkol", "kap", "art", "pra", "psh", "vol",
+        "z",
+        "znj",
+        "zj",
+        "dr",
+        "prof",
+        "doc",
+        "akad",
+        "mr",
+        "mag",
+        "gjen",
+        "kol",
+        "ing",
+        "av",
+        "rr",
+        "lagj",
+        "bul",
+        "nr",
+        "fq",
+        "shek",
+        "vëll",
+        "bot",
+        "red",
+        "krh",
+        "sh",
+        "p.sh",
+        "d.m.th",
+        "përkth",
+        "përmb",
+        "nënkol",
+        "kap",
+        "art",
+        "pra",
+        "psh",
+        "vol",
         # English names and titles quoted in Albanian news
-        "mrs", "ms", "st", "gen", "col", "lt", "sgt", "gov", "sen", "rep", "jr", "sr",
-        "vs", "no",
+        "mrs",
+        "ms",
+        "st",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "gov",
+        "sen",
+        "rep",
+        "jr",
+        "sr",
+        "vs",
+        "no",
     }
 )
 # Abbreviations that may end a sentence; before a number they never do ("v. 2020").
@@ -28,8 +72,18 @@ ABBREVIATIONS_MAY_BE_FINAL = frozenset(
 )
 MONTHS = frozenset(
     {
-        "janar", "shkurt", "mars", "prill", "maj", "qershor", "korrik", "gusht", "shtator",
-        "tetor", "nëntor", "dhjetor",
+        "janar",
+        "shkurt",
+        "mars",
+        "prill",
+        "maj",
+        "qershor",
+        "korrik",
+        "gusht",
+        "shtator",
+        "tetor",
+        "nëntor",
+        "dhjetor",
     }
 )
 
@@ -112,7 +166,7 @@ def _token_before(text: str, position: int) -> str:
 def _spans_between(text: str, cuts: list[int]) -> list[Span]:
     """Turn cut positions into stripped, non-empty spans."""
     spans = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -144,9 +198,7 @@ def split_long(text: str, count_tokens: Callable[[str], int], limit: int) -> lis
 def _middle_cut(text: str) -> int | None:
     """The best place to halve `text`, or None when it is a single word."""
     middle = len(text) / 2
-    clauses = [
-        m.end() for m in _CLAUSE_END.finditer(text) if len(text) / 4 <= m.end() <= 3 * len(text) / 4
-    ]
+    clauses = [m.end() for m in _CLAUSE_END.finditer(text) if len(text) / 4 <= m.end() <= 3 * len(text) / 4]
     if clauses:
         return min(clauses, key=lambda cut: abs(cut - middle))
     words = [m.start() for m in _WORD_GAP.finditer(text)]

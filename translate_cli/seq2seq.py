@@ -113,9 +113,9 @@ class Seq2SeqModel:
         outputs = [""] * len(texts)
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
-            encoded = self.tokenizer(
-                [texts[i] for i in batch], return_tensors="pt", padding=True
-            ).to(self.device)
+            encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(
+                self.device
+            )
             options = dict(settings)
             if output_cap is not None:
                 caps = [min(output_cap(lengths[i]), self.max_output_tokens) for i in batch]
@@ -124,7 +124,7 @@ class Seq2SeqModel:
             with torch.inference_mode():
                 generated = self.model.generate(**encoded, **options)
             for index, text in zip(
-                batch, self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+                batch, self.tokenizer.batch_decode(generated, skip_special_tokens=True), strict=True
             ):
                 outputs[index] = text.strip()
             if on_batch is not None:

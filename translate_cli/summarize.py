@@ -29,7 +29,11 @@ class Summarizer(Protocol):
         ...
 
     def summarize(
-        self, texts: Sequence[str], *, max_new_tokens: int | None = None, on_batch: BatchCallback | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        max_new_tokens: int | None = None,
+        on_batch: BatchCallback | None = None,
     ) -> list[str]:
         """Summarize each text; `max_new_tokens` caps chunk summaries below the model's own length."""
         ...
@@ -66,7 +70,11 @@ class TransformersSummarizer:
         return self.model.count_tokens(self.prompt.render(text))
 
     def summarize(
-        self, texts: Sequence[str], *, max_new_tokens: int | None = None, on_batch: BatchCallback | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        max_new_tokens: int | None = None,
+        on_batch: BatchCallback | None = None,
     ) -> list[str]:
         """Summarize texts that each fit the input limit."""
         if not texts:
@@ -94,7 +102,7 @@ class TransformersSummarizer:
 
 
 def pack_chunks(paragraphs: Sequence[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
-    """Join consecutive paragraphs into chunks that fit `limit`; split a paragraph only if it alone is too long."""
+    """Join consecutive paragraphs into chunks that fit `limit`; split only a paragraph too long alone."""
     pieces: list[str] = []
     for paragraph in paragraphs:
         if count_tokens(paragraph) <= limit:

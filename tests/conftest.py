@@ -1,0 +1,93 @@
+"""Shared fixtures: tiny real checkpoints built once per session, and an isolated environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from checkpoints import SEEDS, build_bart, build_marian, build_t5
+
+from translate_cli.cli import main
+
+# Set before anything imports huggingface_hub, which reads these once: tests never touch the
+# network or the user's own HF cache.
+_HF_HOME = tempfile.mkdtemp(prefix="translate-cli-hf-")
+os.environ["HF_HOME"] = _HF_HOME
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.pop("HF_HUB_CACHE", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_HF_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def marian(models_dir: Path) -> Path:
+    """A tiny MarianMT with a 64-token input limit, so seed sentences need splitting."""
+    return build_marian(models_dir / "marian")
+
+
+@pytest.fixture(scope="session")
+def marian_wide(models_dir: Path) -> Path:
+    """A tiny MarianMT with a 512-token input limit, like the real one."""
+    return build_marian(models_dir / "marian-wide", max_positions=512)
+
+
+@pytest.fixture(scope="session")
+def bart(models_dir: Path) -> Path:
+    """A tiny BART summarizer with a 64-token input limit, so articles are chunked."""
+    return build_bart(models_dir / "bart")
+
+
+@pytest.fixture(scope="session")
+def t5(models_dir: Path) -> Path:
+    """A tiny T5 summarizer."""
+    return build_t5(models_dir / "t5")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test runs in its own folder, with its own cache and no model settings from outside."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    for name in ("TRANSLATE_CLI_MT_MODEL", "TRANSLATE_CLI_SUMMARY_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A copy of the seed articles in the test's folder."""
+    return Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run the command line in-process; returns (exit status, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def models(marian: Path, bart: Path) -> list[str]:
+    """The model options for a run on the tiny checkpoints."""
+    return ["--mt-model", str(marian), "--summary-model", str(bart)]

@@ -1,0 +1,199 @@
+"""The command line, end to end on tiny real checkpoints."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from translate_cli.cli import build_parser
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_a_folder_run_shows_the_view_and_writes_report_and_json(cli, seeds: Path, models: list[str]) -> None:
+    status, out, err = cli("run", seeds, *models, "--report", "r.md", "--json", "r.json")
+    assert status == 0, err
+    for name, date in [("000_fea4830ee9b7d6af.txt", "2023-09"), ("002_ab33e44390d37e2a.txt", "2023-08")]:
+        assert re.search(rf"{re.escape(name)}\s+{date}", out)
+    assert out.count("Summary") == 2 and "Albanian" in out and "English" in out
+    assert "2 of 2 articles translated, 0 failed" in err
+    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    assert [Path(a["path"]).name for a in document["articles"]] == [
+        "000_fea4830ee9b7d6af.txt",
+        "002_ab33e44390d37e2a.txt",
+    ]
+    report = Path("r.md").read_text(encoding="utf-8")
+    assert report.startswith("# Translation report")
+    assert "## 000\\_fea4830ee9b7d6af.txt · 2023-09" in report
+
+
+def test_json_follows_the_documented_schema(cli, seeds: Path, models: list[str]) -> None:
+    (seeds / "empty.txt").write_text("", encoding="utf-8")
+    status, _, _ = cli("run", seeds, *models, "--json", "r.json", "-q")
+    assert status == 1
+    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    assert set(document) >= {"version", "models", "cache", "articles"}
+    assert document["version"] == 1
+    assert set(document["models"]) == {"translation", "summary"}
+    assert set(document["cache"]) == {"hits", "misses"}
+    good, failed = document["articles"][0], document["articles"][2]
+    assert set(good) == {"path", "date", "warnings", "error", "paragraphs", "translation", "summary"}
+    assert good["date"] == "2023-09" and good["error"] is None
+    sentences = [s for p in good["paragraphs"] for s in p["sentences"]]
+    assert all(set(s) == {"source", "translation"} for s in sentences)
+    assert good["translation"] == "\n\n".join(
+        " ".join(s["translation"] for s in p["sentences"] if s["translation"]) for p in good["paragraphs"]
+    )
+    assert failed["path"].endswith("empty.txt") and "no text" in failed["error"]
+    assert failed["paragraphs"] == [] and failed["summary"] is None
+
+
+def test_report_has_models_date_summary_and_aligned_table(cli, seeds: Path, models: list[str]) -> None:
+    source = seeds / "000_fea4830ee9b7d6af.txt"
+    status, _, _ = cli("run", source, *models, "--report", "r.md", "--json", "r.json", "-q")
+    assert status == 0
+    report = Path("r.md").read_text(encoding="utf-8")
+    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    article = document["articles"][0]
+    assert "- **Translation model:**" in report and "- **Summary model:**" in report
+    assert re.search(r"- \*\*Run:\*\* \d{4}-\d\d-\d\dT", report)
+    assert "### Summary" in report
+    rows = report.split("| --- | --- |\n", 1)[1].splitlines()
+    units = sum(len(p["sentences"]) for p in article["paragraphs"])
+    assert len(rows) == units + len(article["paragraphs"]) - 1  # one per unit, one per paragraph break
+    assert all(row.count(" | ") == 1 or row == "| | |" for row in rows)
+
+
+def test_stdin_is_read_with_dash(cli, models: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "date 2023-09-12 Kim Jong Un pritet të takojë Putinin. Ai tha.\n\nParagrafi i dytë."
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+    status, out, _ = cli("run", "-", *models, "--json", "r.json")
+    assert status == 0
+    article = json.loads(Path("r.json").read_text(encoding="utf-8"))["articles"][0]
+    assert article["path"] == "<stdin>" and article["date"] == "2023-09-12"
+    assert [len(p["sentences"]) for p in article["paragraphs"]] == [2, 1]
+    assert "<stdin>" in out
+
+
+def test_failed_files_exit_1_and_every_output_is_still_written(cli, seeds: Path, models: list[str]) -> None:
+    Path("empty.txt").write_text("  \n", encoding="utf-8")
+    status, _out, err = cli(
+        "run", "missing.txt", seeds, "empty.txt", *models, "--report", "r.md", "--json", "r.json"
+    )
+    assert status == 1
+    assert "translate-cli: error: missing.txt: no such file" in err
+    assert "translate-cli: error: empty.txt: no text to translate" in err
+    assert "Traceback" not in err
+    assert "2 of 4 articles translated, 2 failed" in err
+    assert len(json.loads(Path("r.json").read_text(encoding="utf-8"))["articles"]) == 4
+    assert "**Error:** missing.txt: no such file" in Path("r.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run"],
+        ["run", "x.txt", "--beams", "0"],
+        ["run", "x.txt", "--batch-size", "many"],
+        ["run", "x.txt", "--device", "tpu"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(cli, args: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli(*args)
+    assert exit_.value.code == 2
+
+
+def test_a_bad_prompt_template_exits_2_with_one_line(cli, seeds: Path, models: list[str]) -> None:
+    Path("bad.txt").write_text("Summarize {article}", encoding="utf-8")
+    status, _, err = cli("run", seeds, *models, "--prompt", "bad.txt")
+    assert status == 2
+    assert err == (
+        "translate-cli: error: prompt template bad.txt: "
+        "unknown placeholder {article}; only {text} is allowed\n"
+    )
+
+
+def test_a_report_in_a_missing_folder_exits_2_before_any_work(cli, seeds: Path, models: list[str]) -> None:
+    status, _, err = cli("run", seeds, *models, "--report", "no/such/dir/r.md")
+    assert status == 2 and "does not exist" in err
+
+
+def test_a_missing_model_folder_exits_3(cli, seeds: Path, bart: Path) -> None:
+    status, _, err = cli("run", seeds, "--mt-model", "./no-such-model", "--summary-model", bart)
+    assert status == 3
+    assert err == "translate-cli: error: ./no-such-model: no such model folder\n"
+
+
+def test_narrow_terminals_stack_the_columns(cli, seeds: Path, models: list[str], monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    status, out, _ = cli("run", seeds / "000_fea4830ee9b7d6af.txt", *models)
+    assert status == 0
+    assert "Albanian" not in out and "Lideri i Koresë" in out
+    assert max(len(line) for line in out.splitlines()) <= 60
+
+
+def test_rich_markup_in_articles_prints_literally(cli, models: list[str]) -> None:
+    Path("markup.txt").write_text("Ai shkroi [bold]kujdes[/bold] [link=x]y[/link].", encoding="utf-8")
+    status, out, _ = cli("run", "markup.txt", *models)
+    assert status == 0
+    assert "Ai shkroi [bold]kujdes[/bold] [link=x]y[/link]." in out
+
+
+def _run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=os.environ
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["run", "--help"]])
+def test_help_and_version_never_import_torch(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom translate_cli.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+        "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import'\n"
+    )
+    result = _run_python(code)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_fully_cached_run_imports_neither_torch_nor_transformers(
+    cli, seeds: Path, models: list[str]
+) -> None:
+    assert cli("run", seeds, *models, "-q")[0] == 0
+    code = (
+        "import sys\nfrom translate_cli.cli import main\n"
+        f"status = main(['run', {str(seeds)!r}, *{models!r}, '-q'])\n"
+        "heavy = [m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules]\n"
+        "assert status == 0 and not heavy, (status, heavy)\n"
+    )
+    result = _run_python(code)
+    assert result.returncode == 0, result.stderr
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "translate_cli", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.startswith("translate-cli ")
+
+
+def test_every_option_is_documented_in_help_and_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, command in subparsers.choices.items():
+        assert f"translate-cli {name}" in readme, name
+        for action in command._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--"):
+                    assert flag in command.format_help(), flag
+                    assert f"`{flag}" in readme, f"{flag} is not in the README"

@@ -1,0 +1,108 @@
+"""Finding models: local folders, the Hugging Face cache, and failing fast without them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from translate_cli.errors import ModelUnavailable
+from translate_cli.hub import input_limit, model_family, model_fingerprint, resolve_model
+
+REVISION = "0123456789abcdef0123456789abcdef01234567"
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "translate_cli", *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_a_local_folder_is_used_as_is(marian: Path) -> None:
+    info = resolve_model(str(marian))
+    assert info.path == marian.resolve() and info.revision is None
+    assert info.describe() == str(marian.resolve())
+    assert model_family(info) == "marian"
+    assert input_limit(info) == 64
+
+
+def test_a_local_fingerprint_changes_with_the_weights(marian: Path, tmp_path: Path) -> None:
+    copy = Path(shutil.copytree(marian, tmp_path / "copy"))
+    before = model_fingerprint(resolve_model(str(copy)))
+    assert before == model_fingerprint(resolve_model(str(marian)))
+    with (copy / "model.safetensors").open("ab") as weights:
+        weights.write(b"\0")
+    assert model_fingerprint(resolve_model(str(copy))) != before
+
+
+def test_a_folder_without_config_is_not_a_model(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match=r"no config\.json"):
+        resolve_model(str(tmp_path))
+
+
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="no such model folder"):
+        resolve_model("./no/such/model")
+
+
+def test_an_uncached_hub_model_offline_fails_fast_with_the_ways_out() -> None:
+    started = time.monotonic()
+    with pytest.raises(ModelUnavailable) as error:
+        resolve_model("Helsinki-NLP/opus-mt-sq-en", option="--mt-model")
+    assert time.monotonic() - started < 15
+    message = str(error.value)
+    assert "Helsinki-NLP/opus-mt-sq-en" in message
+    assert "translate-cli models download" in message and "--mt-model DIR" in message
+
+
+def test_no_network_fails_fast_through_the_cli(tmp_path: Path, seeds: Path) -> None:
+    env = {
+        "HF_HUB_OFFLINE": "0",
+        "HF_HOME": str(tmp_path / "hf"),
+        "HF_ENDPOINT": "http://127.0.0.1:9",  # nothing listens there: as good as no network
+    }
+    started = time.monotonic()
+    result = run_cli(["run", str(seeds)], env, tmp_path)
+    assert time.monotonic() - started < 30  # includes interpreter start-up
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Helsinki-NLP/opus-mt-sq-en" in result.stderr
+
+
+def _fake_hub_cache(home: Path, repo_id: str, model: Path) -> None:
+    repo = home / "hub" / ("models--" + repo_id.replace("/", "--"))
+    shutil.copytree(model, repo / "snapshots" / REVISION)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(REVISION)
+
+
+def test_default_hub_ids_are_found_in_the_hf_cache_offline(
+    tmp_path: Path, seeds: Path, marian: Path, bart: Path
+) -> None:
+    home = tmp_path / "hf"
+    _fake_hub_cache(home, "Helsinki-NLP/opus-mt-sq-en", marian)
+    _fake_hub_cache(home, "sshleifer/distilbart-cnn-12-6", bart)
+    env = {"HF_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSLATE_CLI_CACHE_DIR": str(tmp_path / "c")}
+    result = run_cli(["run", str(seeds), "--json", "out.json", "-q"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    models = json.loads((tmp_path / "out.json").read_text())["models"]
+    assert models["translation"] == {
+        "id": "Helsinki-NLP/opus-mt-sq-en",
+        "revision": REVISION,
+        "path": str(home / "hub" / "models--Helsinki-NLP--opus-mt-sq-en" / "snapshots" / REVISION),
+    }
+    assert models["summary"]["revision"] == REVISION

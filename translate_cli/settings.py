@@ -1,0 +1,37 @@
+"""Settings resolved in one place: command-line option, then environment variable, then default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-sq-en"
+DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
+DEFAULT_CACHE_DIR = "cache"
+
+#: Environment variables that supply a setting when its option is not given.
+ENV_CACHE_DIR = "TRANSLATE_CLI_CACHE_DIR"
+ENV_MT_MODEL = "TRANSLATE_CLI_MT_MODEL"
+ENV_SUMMARY_MODEL = "TRANSLATE_CLI_SUMMARY_MODEL"
+
+
+def setting(option: str | None, env: str, default: str) -> str:
+    """The option's value if given, else the environment variable if set and non-empty, else the default."""
+    if option is not None:
+        return option
+    return os.environ.get(env) or default
+
+
+def cache_dir(option: str | None) -> Path:
+    """The cache directory: --cache-dir, then TRANSLATE_CLI_CACHE_DIR, then ./cache."""
+    return Path(setting(option, ENV_CACHE_DIR, DEFAULT_CACHE_DIR)).expanduser()
+
+
+def mt_model(option: str | None) -> str:
+    """The translation model: --mt-model, then TRANSLATE_CLI_MT_MODEL, then opus-mt-sq-en."""
+    return setting(option, ENV_MT_MODEL, DEFAULT_MT_MODEL)
+
+
+def summary_model(option: str | None) -> str:
+    """The summarizer: --summary-model, then TRANSLATE_CLI_SUMMARY_MODEL, then distilbart-cnn-12-6."""
+    return setting(option, ENV_SUMMARY_MODEL, DEFAULT_SUMMARY_MODEL)
