@@ -174,6 +174,11 @@ class ResultCache:
         counts.update(rows.fetchall())
         return counts
 
+    def size_bytes(self) -> int:
+        """Bytes on disk: the database and its write-ahead log."""
+        files = [self.path.with_name(self.path.name + suffix) for suffix in ("", "-wal", "-shm")]
+        return sum(file.stat().st_size for file in files if file.exists())
+
     def clear(self, stage: str | None = None) -> int:
         """Delete the entries of one stage, or all; return how many were deleted."""
         with self._connection:

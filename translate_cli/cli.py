@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, settings
+from .cache import DATABASE_NAME, STAGES, ResultCache
 from .data import RunOptions, RunResult
-from .errors import TranslateCliError, UsageError
+from .errors import ModelUnavailable, TranslateCliError, UsageError
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
+EXIT_MODEL_MISSING = ModelUnavailable.exit_status
 EXIT_INTERRUPTED = 130
 
 EXIT_STATUSES = """\
@@ -41,8 +43,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"translate-cli {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    model_options = argparse.ArgumentParser(add_help=False)
+    model_options.add_argument(
+        "--mt-model",
+        metavar="ID_OR_DIR",
+        help=f"translation model: Hub id or folder (env {settings.ENV_MT_MODEL}; "
+        f"default {settings.DEFAULT_MT_MODEL})",
+    )
+    model_options.add_argument(
+        "--summary-model",
+        metavar="ID_OR_DIR",
+        help=f"summarizer: Hub id or folder (env {settings.ENV_SUMMARY_MODEL}; "
+        f"default {settings.DEFAULT_SUMMARY_MODEL})",
+    )
+    cache_options = argparse.ArgumentParser(add_help=False)
+    cache_options.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"result cache folder (env {settings.ENV_CACHE_DIR}; default ./{settings.DEFAULT_CACHE_DIR})",
+    )
+
     run = commands.add_parser(
         "run",
+        parents=[model_options, cache_options],
         help="translate and summarize articles",
         description="Translate and summarize article files, folders (every *.txt below them) "
         "or standard input (-), showing the original and English side by side.",
@@ -51,29 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("paths", nargs="+", metavar="PATH", help="article file, folder, or - for stdin")
     run.add_argument(
-        "--mt-model",
-        metavar="ID_OR_DIR",
-        help=f"translation model: Hub id or folder (env {settings.ENV_MT_MODEL}; "
-        f"default {settings.DEFAULT_MT_MODEL})",
-    )
-    run.add_argument(
-        "--summary-model",
-        metavar="ID_OR_DIR",
-        help=f"summarizer: Hub id or folder (env {settings.ENV_SUMMARY_MODEL}; "
-        f"default {settings.DEFAULT_SUMMARY_MODEL})",
-    )
-    run.add_argument(
         "--prompt",
         metavar="NAME_OR_FILE",
         help="summarizer prompt template from prompts/ or a file (default: by model family)",
     )
     run.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
     run.add_argument("--json", metavar="FILE.json", type=Path, help="write machine-readable results")
-    run.add_argument(
-        "--cache-dir",
-        metavar="DIR",
-        help=f"result cache folder (env {settings.ENV_CACHE_DIR}; default ./{settings.DEFAULT_CACHE_DIR})",
-    )
     run.add_argument("--no-cache", action="store_true", help="neither read nor write cached results")
     run.add_argument(
         "--beams", type=_positive_int, metavar="N", help="beam size (default: each model's own config)"
@@ -88,6 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", "-q", action="store_true", help="print only errors: no view, progress or closing line"
     )
     run.set_defaults(handler=run_command)
+
+    cache = commands.add_parser("cache", help="show or empty the result cache")
+    cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    info = cache_commands.add_parser(
+        "info", parents=[cache_options], help="show the cache's location, entries per stage and size"
+    )
+    info.set_defaults(handler=cache_info_command)
+    clear = cache_commands.add_parser("clear", parents=[cache_options], help="delete cached results")
+    clear.add_argument("--stage", choices=STAGES, help="delete only this stage's results (default: all)")
+    clear.set_defaults(handler=cache_clear_command)
+
+    models = commands.add_parser("models", help="list, download or locate the configured models")
+    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    for name, handler, text in (
+        ("list", models_list_command, "show each configured model and whether it is present locally"),
+        ("download", models_download_command, "download the configured models into the HF cache"),
+        ("path", models_path_command, "print the local folder of each configured model"),
+    ):
+        model_commands.add_parser(name, parents=[model_options], help=text).set_defaults(handler=handler)
     return parser
 
 
@@ -193,6 +218,95 @@ def _write_outputs(result: RunResult, report: Path | None, json_path: Path | Non
             write_atomic(path, render(result))
         except OSError as error:
             raise UsageError(f"cannot write {path} ({error.strerror or error})") from None
+
+
+def cache_info_command(args: argparse.Namespace) -> int:
+    """`translate-cli cache info`: location, entries per stage, size."""
+    directory = settings.cache_dir(args.cache_dir)
+    if not (directory / DATABASE_NAME).exists():
+        print(f"cache: {directory / DATABASE_NAME} (empty: no cache file yet)")
+        return EXIT_OK
+    cache = ResultCache(directory)
+    try:
+        for warning in cache.warnings:
+            _print_error(warning, label="warning")
+        print(f"cache: {cache.path}")
+        for stage, count in cache.counts().items():
+            print(f"  {stage:<13} {count:>8} entries")
+        print(f"  {'size':<13} {_human_size(cache.size_bytes()):>8}")
+    finally:
+        cache.close()
+    return EXIT_OK
+
+
+def cache_clear_command(args: argparse.Namespace) -> int:
+    """`translate-cli cache clear`: delete all entries, or one stage's."""
+    directory = settings.cache_dir(args.cache_dir)
+    if not (directory / DATABASE_NAME).exists():
+        print(f"cache: {directory / DATABASE_NAME} is already empty")
+        return EXIT_OK
+    cache = ResultCache(directory)
+    try:
+        deleted = cache.clear(args.stage)
+    finally:
+        cache.close()
+    print(f"deleted {deleted} {args.stage or 'cached'} entries from {cache.path}")
+    return EXIT_OK
+
+
+def _configured_models(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """(role, model name, option) for each configured model."""
+    return [
+        ("translation", settings.mt_model(args.mt_model), "--mt-model"),
+        ("summary", settings.summary_model(args.summary_model), "--summary-model"),
+    ]
+
+
+def models_list_command(args: argparse.Namespace) -> int:
+    """`translate-cli models list`: each model and whether it is present locally."""
+    from .hub import find_model
+
+    missing = False
+    for role, name, _ in _configured_models(args):
+        try:
+            info = find_model(name)
+        except TranslateCliError as error:
+            info, state = None, f"unusable: {error}"
+        else:
+            state = f"present at {info.path}" if info else "not downloaded"
+        missing = missing or info is None
+        print(f"{role:<12} {name}  ({state})")
+    return EXIT_MODEL_MISSING if missing else EXIT_OK
+
+
+def models_download_command(args: argparse.Namespace) -> int:
+    """`translate-cli models download`: fetch the configured models into the HF cache."""
+    from .hub import download_model
+
+    for role, name, option in _configured_models(args):
+        info = download_model(name, option=option)
+        print(f"{role:<12} {info.describe()}  ({info.path})")
+    return EXIT_OK
+
+
+def models_path_command(args: argparse.Namespace) -> int:
+    """`translate-cli models path`: the local folder of each model, without downloading."""
+    from .hub import find_model, missing_model_message
+
+    for _, name, option in _configured_models(args):
+        info = find_model(name)
+        if info is None:
+            raise ModelUnavailable(missing_model_message(name, "not downloaded yet", option))
+        print(info.path)
+    return EXIT_OK
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
 
 
 def _print_error(message: str, *, label: str = "error") -> None:

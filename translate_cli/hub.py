@@ -29,6 +29,17 @@ def resolve_model(name_or_path: str, *, option: str = "--mt-model") -> ModelInfo
 
     `option` names the command-line option a user can pass instead, for the error message.
     """
+    info = find_model(name_or_path)
+    if info is not None:
+        return info
+    if hub_offline():
+        reason = "HF_HUB_OFFLINE is set, so no download"
+        raise ModelUnavailable(missing_model_message(name_or_path, reason, option))
+    return download_model(name_or_path, option=option)
+
+
+def find_model(name_or_path: str) -> ModelInfo | None:
+    """A local folder or a cached Hub snapshot; None when the model would need a download."""
     folder = Path(name_or_path).expanduser()
     if folder.is_dir():
         if not (folder / "config.json").is_file():
@@ -37,11 +48,9 @@ def resolve_model(name_or_path: str, *, option: str = "--mt-model") -> ModelInfo
     if not _REPO_ID.match(name_or_path) or name_or_path.startswith((".", "/", "~")):
         raise ModelUnavailable(f"{name_or_path}: no such model folder")
     snapshot = cached_snapshot(name_or_path)
-    if snapshot is not None:
-        return ModelInfo(name=name_or_path, path=snapshot, revision=snapshot.name)
-    if hub_offline():
-        raise ModelUnavailable(_missing(name_or_path, "HF_HUB_OFFLINE is set", option))
-    return download_model(name_or_path, option=option)
+    if snapshot is None:
+        return None
+    return ModelInfo(name=name_or_path, path=snapshot, revision=snapshot.name)
 
 
 def hub_offline() -> bool:
@@ -63,7 +72,12 @@ def cached_snapshot(repo_id: str) -> Path | None:
 
 
 def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
-    """Download the files a model needs into the HF cache, preferring safetensors weights."""
+    """Download the files a model needs into the HF cache, preferring safetensors weights.
+
+    An up-to-date cached copy is not downloaded again; a newer Hub revision is.
+    """
+    if Path(repo_id).expanduser().is_dir():
+        return ModelInfo(name=repo_id, path=Path(repo_id).expanduser().resolve())
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 
@@ -83,7 +97,8 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
     except RepositoryNotFoundError:
         raise ModelUnavailable(f"{repo_id}: no such model on the Hugging Face Hub") from None
     except Exception as error:  # network failures come as many library-specific types
-        raise ModelUnavailable(_missing(repo_id, _reason(error), option)) from None
+        reason = f"download failed: {_reason(error)}"
+        raise ModelUnavailable(missing_model_message(repo_id, reason, option)) from None
     return ModelInfo(name=repo_id, path=Path(path), revision=info.sha)
 
 
@@ -98,9 +113,10 @@ def _reason(error: Exception) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _missing(repo_id: str, reason: str, option: str) -> str:
+def missing_model_message(repo_id: str, reason: str, option: str) -> str:
+    """The one-line error for a Hub model that is neither cached nor downloadable."""
     return (
-        f"model {repo_id} is not in the local Hugging Face cache and cannot be downloaded ({reason}); "
+        f"model {repo_id} is not in the local Hugging Face cache ({reason}); "
         f"run `translate-cli models download` on a machine with network, or pass {option} DIR"
     )
 

@@ -1,0 +1,74 @@
+"""Interrupted runs: Ctrl-C exits 130 cleanly, and a killed run resumes from the cache."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TRANSLATIONS = "SELECT COUNT(*) FROM results WHERE stage = 'translation'"
+
+
+def translated_entries(cache: Path) -> int:
+    try:
+        connection = sqlite3.connect(f"file:{cache / 'results.sqlite3'}?mode=ro", uri=True, timeout=5)
+        try:
+            return connection.execute(TRANSLATIONS).fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return 0
+
+
+def start_long_run(tmp_path: Path, seeds: Path, models: list[str]) -> tuple[subprocess.Popen, Path]:
+    """Start a run over many articles in a subprocess; return once some results are cached."""
+    articles = tmp_path / "many"
+    articles.mkdir()
+    for copy in range(8):  # distinct sentences, so there is plenty to translate
+        for source in seeds.glob("*.txt"):
+            text = source.read_text(encoding="utf-8").replace(".", f" {copy}.")
+            (articles / f"{copy}-{source.name}").write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "translate_cli", "run", articles, *models, "--batch-size", "1", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TRANSLATE_CLI_CACHE_DIR": str(cache)},
+    )
+    deadline = time.monotonic() + 120
+    while translated_entries(cache) < 5:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    return process, articles
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_run_resumes_where_it_stopped(
+    tmp_path: Path, seeds: Path, models: list[str], cli, sig: signal.Signals, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    process, articles = start_long_run(tmp_path, seeds, models)
+    started = time.monotonic()
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert time.monotonic() - started < 5
+        assert process.returncode == 130
+        assert err == "translate-cli: error: interrupted\n"
+    else:
+        assert process.returncode == -signal.SIGKILL
+    done_before = translated_entries(tmp_path / "cache")
+    assert done_before >= 5
+
+    monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(tmp_path / "cache"))
+    status, _, err = cli("run", articles, *models)
+    assert status == 0
+    hits = int(err.rsplit("cache: ", 1)[1].split(" hits")[0])
+    assert hits >= done_before
