@@ -47,7 +47,7 @@ def test_json_follows_the_documented_schema(cli, seeds: Path, models: list[str])
     assert set(good) == {"path", "date", "warnings", "error", "paragraphs", "translation", "summary"}
     assert good["date"] == "2023-09" and good["error"] is None
     sentences = [s for p in good["paragraphs"] for s in p["sentences"]]
-    assert all(set(s) == {"source", "translation"} for s in sentences)
+    assert all(set(s) == {"source", "translation", "low_quality"} for s in sentences)
     assert good["translation"] == "\n\n".join(
         " ".join(s["translation"] for s in p["sentences"] if s["translation"]) for p in good["paragraphs"]
     )

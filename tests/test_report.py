@@ -76,7 +76,7 @@ def test_json_roundtrip_keeps_every_field() -> None:
     article = document["articles"][0]
     assert article["paragraphs"][0] == {
         "kind": "headline",
-        "sentences": [{"source": "Titulli", "translation": "Title"}],
+        "sentences": [{"source": "Titulli", "translation": "Title", "low_quality": False}],
     }
     assert article["translation"] == "Title\n\nA. B."
     assert document["models"]["translation"] == {"id": "m", "revision": None, "path": "/models/m"}

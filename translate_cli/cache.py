@@ -18,10 +18,11 @@ from .errors import CacheError
 
 SCHEMA_VERSION = 1
 DATABASE_NAME = "results.sqlite3"
+LANGUAGE = "language"  # the language each article is written in
 SEGMENTATION = "segmentation"  # over-long sentences split to the model's input limit
 TRANSLATION = "translation"
 SUMMARY = "summary"
-STAGES = (SEGMENTATION, TRANSLATION, SUMMARY)
+STAGES = (LANGUAGE, SEGMENTATION, TRANSLATION, SUMMARY)
 _BUSY_TIMEOUT_MS = 60_000
 
 _SCHEMA = """

@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", metavar="FILE.json", type=Path, help="write machine-readable results")
     run.add_argument("--no-cache", action="store_true", help="neither read nor write cached results")
     run.add_argument(
+        "--max-size",
+        type=_size,
+        default=settings.DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help="refuse input files larger than this, e.g. 5MB or 200KB (default 5MB)",
+    )
+    run.add_argument(
         "--beams", type=_positive_int, metavar="N", help="beam size (default: each model's own config)"
     )
     run.add_argument(
@@ -126,6 +133,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _size(value: str) -> int:
+    try:
+        return settings.parse_size(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     args = build_parser().parse_args(argv)
@@ -151,6 +165,7 @@ def run_command(args: argparse.Namespace) -> int:
         beams=args.beams,
         batch_size=args.batch_size,
         device=args.device,
+        max_bytes=args.max_size,
         cache_dir=settings.cache_dir(args.cache_dir),
         use_cache=not args.no_cache,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .settings import DEFAULT_MT_MODEL, DEFAULT_SUMMARY_MODEL
+from .settings import DEFAULT_MAX_BYTES, DEFAULT_MT_MODEL, DEFAULT_SUMMARY_MODEL
 
 #: Kinds of paragraph-level unit an article is made of.
 HEADLINE = "headline"
@@ -42,6 +42,7 @@ class TranslatedSentence:
 
     source: str
     translation: str
+    low_quality: bool = False  # degenerate output (empty, runaway, repetitive) even after a retry
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class RunOptions:
     beams: int | None = None  # None keeps each model's own generation config
     batch_size: int = 16  # sentences per generate() call
     device: str = "auto"  # "auto", "cpu" or "cuda"
+    max_bytes: int = DEFAULT_MAX_BYTES  # larger input files are refused
     cache_dir: Path = Path("cache")  # where the result cache lives
     use_cache: bool = True  # False with --no-cache: read and write nothing
 

@@ -13,6 +13,10 @@ class TranslateCliError(Exception):
 class InputError(TranslateCliError):
     """An input file cannot be read as an article (missing, empty, binary, undecodable)."""
 
+    def __init__(self, message: str, source: str | None = None) -> None:
+        super().__init__(message)
+        self.source = source  # the input concerned, when it is not known from context
+
 
 class UsageError(TranslateCliError):
     """An option or argument is invalid."""

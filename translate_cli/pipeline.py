@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
-from .cache import SEGMENTATION, SUMMARY, TRANSLATION, NullCache, ResultCache, cache_key, cached_map
+from .cache import LANGUAGE, SEGMENTATION, SUMMARY, TRANSLATION, NullCache, ResultCache, cache_key, cached_map
 from .data import (
     Article,
     ArticleResult,
@@ -26,12 +26,13 @@ from .data import (
 )
 from .errors import InputError
 from .hub import file_digest, input_limit, model_family, model_fingerprint, resolve_model
+from .language import METHOD, identify_languages, language_warning
 from .prompts import PromptTemplate, load_prompt, prompt_for_family
 from .reader import iter_inputs, read_article
 from .segment import max_possible_tokens, split_long
 from .seq2seq import Seq2SeqModel
 from .summarize import TransformersSummarizer, summarize_documents
-from .translate import TransformersTranslator
+from .translate import TransformersTranslator, degeneracy, translate_with_retry
 
 PARAGRAPH_SEPARATOR = "\n\n"
 
@@ -72,7 +73,7 @@ def run(
     prompt = resolve_prompt(options.prompt, models[SUMMARY])
     cache = ResultCache(options.cache_dir) if options.use_cache else NullCache()
     try:
-        inputs = [_read(source) for source in iter_inputs(list(paths))]
+        inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths))]
         articles = [item for item in inputs if isinstance(item, Article)]
         processed = iter(process_articles(articles, models, prompt, options, cache, progress))
         ordered = tuple(next(processed) if isinstance(item, Article) else item for item in inputs)
@@ -94,11 +95,31 @@ def resolve_prompt(prompt: str | None, summarizer: ModelInfo) -> PromptTemplate:
     return load_prompt(prompt) if prompt else prompt_for_family(model_family(summarizer))
 
 
-def _read(source: str) -> Article | ArticleResult:
+def _read(source: str | InputError, max_bytes: int) -> Article | ArticleResult:
+    if isinstance(source, InputError):  # a problem found while listing a folder
+        return ArticleResult(source=source.source or "?", date=None, error=str(source))
     try:
-        return read_article(source)
+        return read_article(source, max_bytes=max_bytes)
     except InputError as error:
         return ArticleResult(source=source, date=None, error=str(error))
+
+
+def check_languages(articles: list[Article], cache: ResultCache | NullCache) -> list[Article]:
+    """Add a warning to each article whose text is not in Albanian; mixed text is fine."""
+    texts = {article.source: "\n".join(p.text for p in article.paragraphs) for article in articles}
+    languages = cached_map(
+        cache,
+        LANGUAGE,
+        list(texts.values()),
+        lambda text: cache_key(METHOD, text),
+        identify_languages,
+        commit_every=64,
+    )
+    checked = []
+    for article in articles:
+        warning = language_warning(languages[texts[article.source]])
+        checked.append(replace(article, warnings=(*article.warnings, warning)) if warning else article)
+    return checked
 
 
 def process_articles(
@@ -112,6 +133,7 @@ def process_articles(
     """Translate and summarize readable articles; results come back in the same order."""
     if not articles:
         return []
+    articles = check_languages(articles, cache)
     translation_model = Seq2SeqModel(models[TRANSLATION], options.device)
     summary_model = Seq2SeqModel(models[SUMMARY], options.device)
     fingerprints = {
@@ -143,7 +165,7 @@ def process_articles(
         TRANSLATION,
         units,
         lambda unit: cache_key(fingerprints[TRANSLATION], translation_settings, unit),
-        lambda batch: translator.translate(batch, on_batch=progress.advance),
+        lambda batch: translate_with_retry(translator, batch, progress.advance),
         commit_every=options.batch_size,
         on_misses=lambda count: progress.start("translating", count),
     )
@@ -203,10 +225,20 @@ def _align(article: Article, translations: dict[str, str]) -> ArticleResult:
     paragraphs = tuple(
         TranslatedParagraph(
             paragraph.kind,
-            tuple(TranslatedSentence(unit, translations[unit]) for unit in paragraph.sentences),
+            tuple(
+                TranslatedSentence(unit, translations[unit], degeneracy(unit, translations[unit]) is not None)
+                for unit in paragraph.sentences
+            ),
         )
         for paragraph in article.paragraphs
     )
+    warnings = list(article.warnings)
+    poor = [s for p in paragraphs for s in p.sentences if s.low_quality]
+    if poor:
+        warnings.append(
+            f"{len(poor)} of {sum(len(p.sentences) for p in paragraphs)} translations still look "
+            f"degenerate after a retry and are marked low quality, e.g. for: {poor[0].source[:40]}…"
+        )
     return ArticleResult(
-        source=article.source, date=article.date, paragraphs=paragraphs, warnings=article.warnings
+        source=article.source, date=article.date, paragraphs=paragraphs, warnings=tuple(warnings)
     )

@@ -19,6 +19,8 @@ SENTENCE_ROWS_WIDTH = 100
 STACKED_WIDTH = 70
 
 _KIND_STYLES = {HEADLINE: "bold", DATELINE: "italic"}
+#: Put before a translation that still looked degenerate after a retry.
+LOW_QUALITY_MARK = "⚠ low quality:"
 
 
 def render_run(result: RunResult, console: Console) -> None:
@@ -52,7 +54,7 @@ def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Tab
             style = _KIND_STYLES.get(paragraph.kind, "")
             blocks += [
                 Text(paragraph.source, style=f"dim {style}".strip()),
-                Text(paragraph.translation, style=style),
+                _paragraph_translation(paragraph, style),
                 Text(""),
             ]
         return Group(*blocks)
@@ -63,17 +65,26 @@ def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Tab
     for paragraph in paragraphs:
         style = _KIND_STYLES.get(paragraph.kind, "")
         rows = (
-            [(s.source, s.translation) for s in paragraph.sentences]
+            [(s.source, _translation_text(s.translation, s.low_quality, style)) for s in paragraph.sentences]
             if by_sentence
-            else [(paragraph.source, paragraph.translation)]
+            else [(paragraph.source, _paragraph_translation(paragraph, style))]
         )
         for number, (source, translation) in enumerate(rows, start=1):
-            table.add_row(
-                Text(source, style=style),
-                Text(translation, style=style),
-                end_section=number == len(rows),
-            )
+            table.add_row(Text(source, style=style), translation, end_section=number == len(rows))
     return table
+
+
+def _translation_text(translation: str, low_quality: bool, style: str) -> Text:
+    """A translation, marked when it still looked degenerate after a retry."""
+    text = Text(translation, style=style)
+    if low_quality:
+        text = Text.assemble((LOW_QUALITY_MARK, "bold red"), " ", text)
+    return text
+
+
+def _paragraph_translation(paragraph: TranslatedParagraph, style: str) -> Text:
+    parts = [_translation_text(s.translation, s.low_quality, style) for s in paragraph.sentences]
+    return Text(" ").join(part for part in parts if part.plain)
 
 
 def closing_line(result: RunResult) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 from .data import DATELINE, HEADLINE, ArticleResult, RunResult
 
 JSON_SCHEMA_VERSION = 1
+#: Put before a translation that still looked degenerate after a retry.
+LOW_QUALITY_MARK = "⚠ *(low quality)*"
 
 Writer = Callable[[RunResult], str]
 
@@ -83,6 +85,8 @@ def _article_markdown(article: ArticleResult) -> list[str]:
         for sentence in paragraph.sentences:
             source = _styled(escape_markdown(sentence.source), style)
             translation = _styled(escape_markdown(sentence.translation), style)
+            if sentence.low_quality:
+                translation = f"{LOW_QUALITY_MARK} {translation}"
             lines.append(f"| {source} | {translation} |")
     return lines
 
@@ -117,7 +121,8 @@ def _article_json(article: ArticleResult) -> dict:
             {
                 "kind": paragraph.kind,
                 "sentences": [
-                    {"source": s.source, "translation": s.translation} for s in paragraph.sentences
+                    {"source": s.source, "translation": s.translation, "low_quality": s.low_quality}
+                    for s in paragraph.sentences
                 ],
             }
             for paragraph in article.paragraphs

@@ -8,6 +8,8 @@ from pathlib import Path
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-sq-en"
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_CACHE_DIR = "cache"
+#: Larger input files are refused: no news article is this long, so it is likely not one.
+DEFAULT_MAX_BYTES = 5_000_000
 
 #: Environment variables that supply a setting when its option is not given.
 ENV_CACHE_DIR = "TRANSLATE_CLI_CACHE_DIR"
@@ -35,3 +37,19 @@ def mt_model(option: str | None) -> str:
 def summary_model(option: str | None) -> str:
     """The summarizer: --summary-model, then TRANSLATE_CLI_SUMMARY_MODEL, then distilbart-cnn-12-6."""
     return setting(option, ENV_SUMMARY_MODEL, DEFAULT_SUMMARY_MODEL)
+
+
+_SIZE_UNITS = {"": 1, "B": 1, "KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
+
+
+def parse_size(value: str) -> int:
+    """Bytes in a size such as "5MB", "200 KB" or "1048576"; ValueError if it is not one."""
+    text = value.strip().upper()
+    number = text.rstrip("KMGB ")
+    unit = text[len(number) :].strip()
+    if unit not in _SIZE_UNITS or not number:
+        raise ValueError(f"{value!r} is not a size such as 5MB, 200KB or 1000000")
+    size = int(float(number) * _SIZE_UNITS[unit])
+    if size < 1:
+        raise ValueError(f"{value!r} is not a positive size")
+    return size
