@@ -120,15 +120,16 @@ def decode(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tupl
             text, encoding = _detect_encoding(data, source)
             warnings.append(f"not UTF-8; decoded as {encoding}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Repair first: UTF-8 read as Latin-1 turns "Ç" into "Ã" and the C1 control U+0087.
+    text, repairs = _repair_mojibake(text)
+    if repairs:
+        warnings.append(f"repaired mojibake ({repairs})")
     controls = _CONTROL.findall(text)
     if len(controls) > max(2, len(text) // 200):
         raise InputError(f"{source}: binary file ({len(controls)} control characters), not text")
     if controls:
         text = _CONTROL.sub("", text)
         warnings.append(f"removed {len(controls)} control character(s)")
-    text, repairs = _repair_mojibake(text)
-    if repairs:
-        warnings.append(f"repaired mojibake ({repairs})")
     return text, source, warnings
 
 
