@@ -20,7 +20,7 @@ def seed_lines() -> list[str]:
     return [line.strip() for line in text.replace(". ", ".\n").splitlines() if line.strip()]
 
 
-def _train_sentencepiece(vocab_size: int) -> bytes:
+def _train_sentencepiece(vocab_size: int, *, ids: dict[str, int]) -> bytes:
     import sentencepiece as spm
 
     model = io.BytesIO()
@@ -30,11 +30,9 @@ def _train_sentencepiece(vocab_size: int) -> bytes:
         vocab_size=vocab_size,
         model_type="unigram",
         character_coverage=1.0,
-        pad_id=0,
-        eos_id=1,
-        unk_id=2,
         bos_id=-1,
         minloglevel=2,
+        **ids,
     )
     return model.getvalue()
 
@@ -51,17 +49,21 @@ def build_marian(
     beams: int = 2,
     seed: int = 0,
 ) -> Path:
-    """A MarianMT checkpoint like opus-mt-sq-en: source.spm, target.spm and vocab.json."""
+    """A MarianMT checkpoint laid out like opus-mt-sq-en: source.spm, target.spm and vocab.json,
+    with `</s>` = 0, `<unk>` = 1 and `<pad>` the last id (`vocab_size` - 1), which is also the
+    decoder start token. Ids between the trained pieces and `<pad>` are unused fillers."""
     import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
-    model_proto = _train_sentencepiece(min(vocab_size, 300))
+    model_proto = _train_sentencepiece(min(vocab_size, 300) - 1, ids={"eos_id": 0, "unk_id": 1, "pad_id": -1})
     (folder / "source.spm").write_bytes(model_proto)
     (folder / "target.spm").write_bytes(model_proto)
     processor = spm.SentencePieceProcessor(model_proto=model_proto)
     vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    vocab.update({f"<unused{i}>": i for i in range(len(vocab), vocab_size - 1)})
+    vocab["<pad>"] = vocab_size - 1
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = MarianTokenizer(
         str(folder / "source.spm"),
@@ -73,7 +75,7 @@ def build_marian(
     )
     pad = tokenizer.pad_token_id
     config = MarianConfig(
-        vocab_size=max(vocab_size, len(tokenizer)),
+        vocab_size=vocab_size,
         d_model=d_model,
         encoder_layers=layers,
         decoder_layers=layers,
@@ -194,7 +196,9 @@ def build_t5(
     from transformers import GenerationConfig, T5Config, T5ForConditionalGeneration, T5Tokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
-    processor = spm.SentencePieceProcessor(model_proto=_train_sentencepiece(vocab_size))
+    processor = spm.SentencePieceProcessor(
+        model_proto=_train_sentencepiece(vocab_size, ids={"pad_id": 0, "eos_id": 1, "unk_id": 2})
+    )
     vocab = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())]
     tokenizer = T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=max_input)
     config = T5Config(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,12 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-def test_every_character_of_every_article_is_in_exactly_one_unit(seeds: Path, options: RunOptions) -> None:
-    result = run([str(seeds)], options)
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_every_character_of_every_article_is_in_exactly_one_unit(
+    seeds: Path, options: RunOptions, backend: str
+) -> None:
+    result = run([str(seeds)], replace(options, backend=backend))
+    assert not result.warnings
     assert [a.name for a in result.articles] == sorted(p.name for p in seeds.glob("*.txt"))
     for article in result.articles:
         original = read_article(article.source)
@@ -66,15 +71,16 @@ def test_identical_sentences_across_articles_are_translated_once(tmp_path: Path,
 def test_changing_the_beam_size_recomputes(seeds: Path, options: RunOptions) -> None:
     path = str(seeds / "000_fea4830ee9b7d6af.txt")
     run([path], options)
-    again = run([path], RunOptions(**{**options.__dict__, "beams": 1}))
+    again = run([path], replace(options, beams=1))
     assert again.cache_misses > 0
 
 
 def test_no_cache_reads_and_writes_nothing(seeds: Path, options: RunOptions) -> None:
-    uncached = RunOptions(**{**options.__dict__, "use_cache": False})
+    uncached = replace(options, use_cache=False)
     result = run([str(seeds / "000_fea4830ee9b7d6af.txt")], uncached)
     assert result.cache_hits == 0 and result.cache_misses > 0
-    assert not options.cache_dir.exists()
+    assert not (options.cache_dir / "results.sqlite3").exists()
+    assert list((options.cache_dir / "models").glob("*-int8"))  # the converted-model store stays in use
 
 
 def test_unreadable_inputs_are_reported_and_the_rest_processed(

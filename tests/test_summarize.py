@@ -8,8 +8,8 @@ from pathlib import Path
 from translate_cli.data import ModelInfo
 from translate_cli.hub import input_limit
 from translate_cli.prompts import prompt_for_family
-from translate_cli.seq2seq import Seq2SeqModel
-from translate_cli.summarize import TransformersSummarizer, pack_chunks, summarize_documents
+from translate_cli.seq2seq import TransformersGenerator
+from translate_cli.summarize import Seq2SeqSummarizer, pack_chunks, summarize_documents
 
 
 def words(text: str) -> int:
@@ -62,8 +62,8 @@ def test_long_documents_are_summarized_in_rounds_until_one_input_holds_everythin
 
 def test_real_bart_summarizes_a_long_article_in_chunks(bart: Path) -> None:
     info = ModelInfo(name=str(bart), path=bart)
-    model = Seq2SeqModel(info, "cpu")
-    summarizer = TransformersSummarizer(
+    model = TransformersGenerator(info, "cpu")
+    summarizer = Seq2SeqSummarizer(
         model, prompt_for_family("bart"), input_limit=input_limit(info), batch_size=4
     )
     calls = []

@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", choices=["auto", "cpu", "cuda"], default="auto", help="where models run (default auto)"
     )
     run.add_argument(
+        "--backend",
+        choices=["auto", "ctranslate2", "transformers"],
+        default="auto",
+        help="inference engine (default auto: CTranslate2, falling back to transformers)",
+    )
+    run.add_argument(
         "--quiet", "-q", action="store_true", help="print only errors: no view, progress or closing line"
     )
     run.set_defaults(handler=run_command)
@@ -165,6 +171,7 @@ def run_command(args: argparse.Namespace) -> int:
         beams=args.beams,
         batch_size=args.batch_size,
         device=args.device,
+        backend=args.backend,
         max_bytes=args.max_size,
         cache_dir=settings.cache_dir(args.cache_dir),
         use_cache=not args.no_cache,

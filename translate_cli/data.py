@@ -117,6 +117,7 @@ class RunOptions:
     beams: int | None = None  # None keeps each model's own generation config
     batch_size: int = 16  # sentences per generate() call
     device: str = "auto"  # "auto", "cpu" or "cuda"
+    backend: str = "auto"  # "auto" (CTranslate2, else transformers), "ctranslate2" or "transformers"
     max_bytes: int = DEFAULT_MAX_BYTES  # larger input files are refused
     cache_dir: Path = Path("cache")  # where the result cache lives
     use_cache: bool = True  # False with --no-cache: read and write nothing

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from .cache import LANGUAGE, SEGMENTATION, SUMMARY, TRANSLATION, NullCache, ResultCache, cache_key, cached_map
+from .ct2 import load_generator
 from .data import (
     Article,
     ArticleResult,
@@ -30,11 +31,13 @@ from .language import METHOD, identify_languages, language_warning
 from .prompts import PromptTemplate, load_prompt, prompt_for_family
 from .reader import iter_inputs, read_article
 from .segment import max_possible_tokens, split_long
-from .seq2seq import Seq2SeqModel
-from .summarize import TransformersSummarizer, summarize_documents
-from .translate import TransformersTranslator, degeneracy, translate_with_retry
+from .seq2seq import TextGenerator
+from .summarize import Seq2SeqSummarizer, summarize_documents
+from .translate import Seq2SeqTranslator, degeneracy, translate_with_retry
 
 PARAGRAPH_SEPARATOR = "\n\n"
+#: Folder in the cache directory holding CTranslate2 conversions of the models.
+MODEL_STORE = "models"
 
 
 class Progress(Protocol):
@@ -75,7 +78,8 @@ def run(
     try:
         inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths))]
         articles = [item for item in inputs if isinstance(item, Article)]
-        processed = iter(process_articles(articles, models, prompt, options, cache, progress))
+        notes: list[str] = []
+        processed = iter(process_articles(articles, models, prompt, options, cache, progress, notes))
         ordered = tuple(next(processed) if isinstance(item, Article) else item for item in inputs)
         hits, misses = cache.lookups.totals()
         return RunResult(
@@ -84,7 +88,7 @@ def run(
             cache_hits=hits,
             cache_misses=misses,
             started=started,
-            warnings=tuple(cache.warnings),
+            warnings=(*cache.warnings, *notes),
         )
     finally:
         cache.close()
@@ -129,21 +133,54 @@ def process_articles(
     options: RunOptions,
     cache: ResultCache | NullCache,
     progress: Progress,
+    notes: list[str],
 ) -> list[ArticleResult]:
-    """Translate and summarize readable articles; results come back in the same order."""
+    """Translate and summarize readable articles; results come back in the same order.
+
+    `notes` receives run-level notices, such as a fallback from CTranslate2 to transformers.
+    """
     if not articles:
         return []
-    articles = check_languages(articles, cache)
-    translation_model = Seq2SeqModel(models[TRANSLATION], options.device)
-    summary_model = Seq2SeqModel(models[SUMMARY], options.device)
     fingerprints = {
         stage: model_fingerprint(info, lambda path: cache.file_digest(path, file_digest))
-        if options.use_cache
-        else "uncached"
         for stage, info in models.items()
     }
+    translation_model, summary_model = (
+        load_generator(
+            models[stage],
+            backend=options.backend,
+            device=options.device,
+            store=options.cache_dir / MODEL_STORE,
+            fingerprint=fingerprints[stage],
+            notes=notes,
+        )
+        for stage in (TRANSLATION, SUMMARY)
+    )
+    articles = check_languages(articles, cache)
+    articles = split_over_long_sentences(
+        articles, translation_model, input_limit(models[TRANSLATION]), fingerprints[TRANSLATION], cache
+    )
+    translator = Seq2SeqTranslator(translation_model, beams=options.beams, batch_size=options.batch_size)
+    translated = translate_articles(articles, translator, fingerprints[TRANSLATION], options, cache, progress)
+    summarizer = Seq2SeqSummarizer(
+        summary_model,
+        prompt,
+        input_limit=input_limit(models[SUMMARY]),
+        beams=options.beams,
+        batch_size=max(1, options.batch_size // 4),
+    )
+    return summarize_articles(translated, summarizer, fingerprints[SUMMARY], options, cache, progress)
 
-    limit = input_limit(models[TRANSLATION])
+
+def split_over_long_sentences(
+    articles: list[Article],
+    model: TextGenerator,
+    limit: int,
+    fingerprint: str,
+    cache: ResultCache | NullCache,
+) -> list[Article]:
+    """Split sentences over the translation model's input limit, consulting the tokenizer only
+    for sentences that could exceed it, and only when the cache does not know the split."""
     long_sentences = [
         s for a in articles for p in a.paragraphs for s in p.sentences if max_possible_tokens(s) > limit
     ]
@@ -151,37 +188,47 @@ def process_articles(
         cache,
         SEGMENTATION,
         long_sentences,
-        lambda sentence: cache_key(fingerprints[TRANSLATION], limit, sentence),
-        lambda batch: [json.dumps(split_long(s, translation_model.count_tokens, limit)) for s in batch],
+        lambda sentence: cache_key(fingerprint, limit, sentence),
+        lambda batch: [json.dumps(split_long(s, model.count_tokens, limit)) for s in batch],
         commit_every=64,
     )
     pieces = {sentence: json.loads(value) for sentence, value in splits.items()}
-    articles = [split_long_units(article, pieces, limit) for article in articles]
-    translator = TransformersTranslator(translation_model, beams=options.beams, batch_size=options.batch_size)
-    translation_settings = translator.settings()
+    return [split_long_units(article, pieces, limit) for article in articles]
+
+
+def translate_articles(
+    articles: list[Article],
+    translator: Seq2SeqTranslator,
+    fingerprint: str,
+    options: RunOptions,
+    cache: ResultCache | NullCache,
+    progress: Progress,
+) -> list[ArticleResult]:
+    """Translate the distinct units of all articles in one length-sorted stream, then align them."""
+    settings = {**translator.settings(), "backend": options.backend}
     units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
     translations = cached_map(
         cache,
         TRANSLATION,
         units,
-        lambda unit: cache_key(fingerprints[TRANSLATION], translation_settings, unit),
+        lambda unit: cache_key(fingerprint, settings, unit),
         lambda batch: translate_with_retry(translator, batch, progress.advance),
         commit_every=options.batch_size,
         on_misses=lambda count: progress.start("translating", count),
     )
-    translated = [_align(article, translations) for article in articles]
+    return [_align(article, translations) for article in articles]
 
-    summarizer = TransformersSummarizer(
-        summary_model,
-        prompt,
-        input_limit=input_limit(models[SUMMARY]),
-        beams=options.beams,
-        batch_size=max(1, options.batch_size // 4),
-    )
-    summary_settings = summarizer.settings()
 
-    def summary_key(text: str) -> str:
-        return cache_key(fingerprints[SUMMARY], summary_settings, text)
+def summarize_articles(
+    translated: list[ArticleResult],
+    summarizer: Seq2SeqSummarizer,
+    fingerprint: str,
+    options: RunOptions,
+    cache: ResultCache | NullCache,
+    progress: Progress,
+) -> list[ArticleResult]:
+    """Summarize each article's full translation, chunking long ones."""
+    settings = {**summarizer.settings(), "backend": options.backend}
 
     def summarize_batch(texts: list[str]) -> list[str]:
         summaries = summarize_documents(summarizer, [t.split(PARAGRAPH_SEPARATOR) for t in texts])
@@ -193,7 +240,7 @@ def process_articles(
         cache,
         SUMMARY,
         full_texts,
-        summary_key,
+        lambda text: cache_key(fingerprint, settings, text),
         summarize_batch,
         commit_every=summarizer.batch_size,
         on_misses=lambda count: progress.start("summarizing", count),

@@ -1,19 +1,98 @@
-"""Load a seq2seq checkpoint with transformers and run batched, length-sorted generation.
+"""Text generators: the backends that run a seq2seq checkpoint, behind one small interface.
 
-torch and transformers are imported only inside these functions, never at module import.
+This module holds the interface and the transformers backend; `ct2.py` holds CTranslate2.
+torch and transformers are imported only inside functions, never at module import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from .data import ModelInfo
 from .errors import ModelUnavailable, UsageError
+from .hub import read_config
 
 #: Called with the number of inputs finished after each batch.
 BatchCallback = Callable[[int], None]
+#: Padded tokens per batch for each sentence of --batch-size: a batch of long inputs holds fewer.
+TOKENS_PER_BATCH_ITEM = 64
+# Generation settings that checkpoints keep in generation_config.json, or in older ones, config.json.
+_GENERATION_KEYS = (
+    "num_beams",
+    "max_length",
+    "min_length",
+    "no_repeat_ngram_size",
+    "length_penalty",
+    "repetition_penalty",
+    "early_stopping",
+)
+
+
+class TextGenerator(Protocol):
+    """A seq2seq model behind any backend: count tokens, and generate text from text."""
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for `text`, special tokens included."""
+        ...
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        *,
+        batch_size: int,
+        output_cap: Callable[[int], int] | None = None,
+        on_batch: BatchCallback | None = None,
+        **settings: Any,
+    ) -> list[str]:
+        """One output per input; `settings` use transformers' names (num_beams, max_new_tokens, ...)."""
+        ...
+
+    def generation_defaults(self) -> dict[str, Any]:
+        """The checkpoint's own generation settings (num_beams, max_length, min_length, ...)."""
+        ...
+
+
+def generation_defaults(info: ModelInfo) -> dict[str, Any]:
+    """A checkpoint's generation settings, read from its config files without loading it."""
+    config = read_config(info)
+    defaults = {key: config[key] for key in _GENERATION_KEYS if config.get(key) is not None}
+    generation = read_config(info, "generation_config.json")
+    defaults.update({key: generation[key] for key in _GENERATION_KEYS if generation.get(key) is not None})
+    return defaults
+
+
+def max_output_tokens(info: ModelInfo) -> int:
+    """The most tokens a checkpoint's decoder can produce: its position limit or its own
+    max_length, less the decoder start token."""
+    limits = [
+        value
+        for value in (
+            read_config(info).get("max_position_embeddings"),
+            generation_defaults(info).get("max_length"),
+        )
+        if isinstance(value, int) and value > 1
+    ]
+    return min(limits, default=512) - 1
+
+
+def length_sorted_batches(lengths: Sequence[int], max_items: int) -> Iterator[list[int]]:
+    """Indices grouped into batches of similar length, longest first.
+
+    A batch holds at most `max_items` inputs and at most `max_items * TOKENS_PER_BATCH_ITEM`
+    padded tokens, so a batch of long inputs holds fewer of them.
+    """
+    budget = max_items * TOKENS_PER_BATCH_ITEM
+    batch: list[int] = []
+    for index in sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True):
+        longest = lengths[batch[0]] if batch else lengths[index]
+        if batch and (len(batch) == max_items or (len(batch) + 1) * longest > budget):
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
 
 
 def resolve_device(device: str) -> str:
@@ -36,8 +115,10 @@ def _quiet_transformers() -> None:
     logging.disable_progress_bar()
 
 
-class Seq2SeqModel:
-    """A tokenizer and, loaded on first use, an encoder-decoder model on one device."""
+class TransformersGenerator:
+    """A tokenizer and, loaded on first use, a transformers encoder-decoder model on one device."""
+
+    backend = "transformers"
 
     def __init__(self, info: ModelInfo, device: str = "auto") -> None:
         self.info = info
@@ -77,16 +158,8 @@ class Seq2SeqModel:
 
     @cached_property
     def max_output_tokens(self) -> int:
-        """The most tokens the decoder can produce: its position limit, less the start token."""
-        limits = [
-            value
-            for value in (
-                getattr(self.model.config, "max_position_embeddings", None),
-                self.model.generation_config.max_length,
-            )
-            if isinstance(value, int) and value > 1
-        ]
-        return min(limits, default=512) - 1
+        """The most tokens the decoder can produce."""
+        return max_output_tokens(self.info)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for `text`, special tokens included."""
@@ -109,10 +182,8 @@ class Seq2SeqModel:
         import torch
 
         lengths = [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
-        order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
         outputs = [""] * len(texts)
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
+        for batch in length_sorted_batches(lengths, batch_size):
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(
                 self.device
             )
@@ -130,6 +201,10 @@ class Seq2SeqModel:
             if on_batch is not None:
                 on_batch(len(batch))
         return outputs
+
+    def generation_defaults(self) -> dict[str, Any]:
+        """The checkpoint's own generation settings."""
+        return generation_defaults(self.info)
 
     def _length_cap(self, caps: list[int], num_beams: int | None) -> Any:
         beams = num_beams or self.model.generation_config.num_beams or 1

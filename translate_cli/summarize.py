@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from .prompts import PromptTemplate
 from .segment import split_long, split_sentences
-from .seq2seq import BatchCallback, Seq2SeqModel
+from .seq2seq import BatchCallback, TextGenerator
 
 #: A chunk summary in round r may use at most limit / (CHUNK_SUMMARY_SHARE * 2**r) tokens, so
 #: every round shrinks the text, even when re-tokenized output grows, and chunking always ends.
@@ -43,8 +43,8 @@ class Summarizer(Protocol):
         ...
 
 
-class TransformersSummarizer:
-    """A BART, Pegasus or T5 summarizer run through transformers `generate`.
+class Seq2SeqSummarizer:
+    """A BART, Pegasus or T5 summarizer on any text generator backend.
 
     The model's generation config (beams, min/max length, no_repeat_ngram_size, length
     penalty) is honoured; only `beams` can override it.
@@ -52,7 +52,7 @@ class TransformersSummarizer:
 
     def __init__(
         self,
-        model: Seq2SeqModel,
+        model: TextGenerator,
         prompt: PromptTemplate,
         *,
         input_limit: int,
@@ -81,9 +81,9 @@ class TransformersSummarizer:
             return []
         overrides: dict[str, Any] = {} if self.beams is None else {"num_beams": self.beams}
         if max_new_tokens is not None:
-            config = self.model.model.generation_config
-            overrides["max_new_tokens"] = min(max_new_tokens, config.max_length or max_new_tokens)
-            overrides["min_length"] = min(config.min_length or 0, overrides["max_new_tokens"] // 2)
+            defaults = self.model.generation_defaults()
+            overrides["max_new_tokens"] = min(max_new_tokens, defaults.get("max_length") or max_new_tokens)
+            overrides["min_length"] = min(defaults.get("min_length") or 0, overrides["max_new_tokens"] // 2)
         return self.model.generate(
             [self.prompt.render(text) for text in texts],
             batch_size=self.batch_size,

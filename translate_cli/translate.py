@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .seq2seq import BatchCallback, Seq2SeqModel
+from .seq2seq import BatchCallback, TextGenerator
 
 #: Output tokens allowed per input token, plus a constant, so degenerate output stops early.
 OUTPUT_TOKENS_PER_INPUT_TOKEN = 2
@@ -42,10 +42,10 @@ class Translator(Protocol):
         ...
 
 
-class TransformersTranslator:
-    """A MarianMT (or other seq2seq) translator run through transformers `generate`."""
+class Seq2SeqTranslator:
+    """A MarianMT (or other seq2seq) translator on any text generator backend."""
 
-    def __init__(self, model: Seq2SeqModel, *, beams: int | None = None, batch_size: int = 16) -> None:
+    def __init__(self, model: TextGenerator, *, beams: int | None = None, batch_size: int = 16) -> None:
         self.model = model
         self.beams = beams
         self.batch_size = batch_size

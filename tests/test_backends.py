@@ -1,0 +1,84 @@
+"""Backends: CTranslate2 and transformers, conversion once, choice and fallback."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from translate_cli import ct2
+from translate_cli.hub import model_fingerprint, resolve_model
+
+
+def test_a_model_is_converted_once_even_when_two_runs_start_together(
+    marian: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ctranslate2.converters import TransformersConverter
+
+    conversions = []
+    original = TransformersConverter.convert
+
+    def counting_convert(self, output_dir, *args, **kwargs):
+        conversions.append(output_dir)
+        return original(self, output_dir, *args, **kwargs)
+
+    monkeypatch.setattr(TransformersConverter, "convert", counting_convert)
+    info = resolve_model(str(marian))
+    results: list[Path] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(ct2.converted_model(info, tmp_path, "fp")))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(conversions) == 1
+    assert len(set(results)) == 1 and (results[0] / "model.bin").is_file()
+    assert not list(tmp_path.glob(".converting-*"))
+
+
+def test_the_transformers_backend_creates_no_model_store(cli, seeds: Path, models: list[str]) -> None:
+    status, _, _ = cli("run", seeds, *models, "--backend", "transformers", "-q")
+    assert status == 0
+    assert not Path("cache/models").exists()
+
+
+def test_ctranslate2_is_the_default_and_converts_into_the_cache_dir(
+    cli, seeds: Path, models: list[str]
+) -> None:
+    status, _, err = cli("run", seeds, *models, "-q", "--json", "r.json")
+    assert status == 0, err
+    assert len(list(Path("cache/models").glob("*-int8"))) == 2  # translator and summarizer
+    assert json.loads(Path("r.json").read_text(encoding="utf-8"))["warnings"] == []
+
+
+def _damage_store(marian: Path) -> None:
+    damaged = ct2.store_path(Path("cache/models"), model_fingerprint(resolve_model(str(marian))))
+    damaged.mkdir(parents=True)
+    (damaged / "model.bin").write_bytes(b"not a model")
+    (damaged / "config.json").write_text("{}", encoding="utf-8")
+
+
+def test_auto_falls_back_to_transformers_with_a_note(
+    cli, seeds: Path, models: list[str], marian: Path
+) -> None:
+    _damage_store(marian)
+    status, _, err = cli("run", seeds, *models, "--json", "r.json")
+    assert status == 0
+    assert "CTranslate2 cannot load it" in err and "using transformers instead" in err
+    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    assert any("using transformers instead" in w for w in document["warnings"])
+    assert all(a["error"] is None and a["paragraphs"] for a in document["articles"])
+
+
+def test_an_explicit_ctranslate2_backend_that_cannot_load_is_an_error(
+    cli, seeds: Path, models: list[str], marian: Path
+) -> None:
+    _damage_store(marian)
+    status, _, err = cli("run", seeds, *models, "--backend", "ctranslate2")
+    assert status == 3
+    assert err.startswith("translate-cli: error: ") and "CTranslate2 cannot load it" in err
+    assert "Traceback" not in err
