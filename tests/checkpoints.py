@@ -37,6 +37,18 @@ def _train_sentencepiece(vocab_size: int, *, ids: dict[str, int]) -> bytes:
     return model.getvalue()
 
 
+def _suppress_eos(model, eos_token_id: int) -> None:
+    """Make end-of-sequence all but impossible, so every output runs to its length cap.
+
+    Benchmarks use this to compare methods at identical output lengths; the bias is part of
+    the checkpoint, so every backend (CTranslate2 included) sees it.
+    """
+    import torch
+
+    with torch.no_grad():
+        model.final_logits_bias[0, eos_token_id] = -1e4
+
+
 def build_marian(
     folder: Path,
     *,
@@ -48,6 +60,7 @@ def build_marian(
     max_positions: int = 64,
     beams: int = 2,
     seed: int = 0,
+    suppress_eos: bool = False,
 ) -> Path:
     """A MarianMT checkpoint laid out like opus-mt-sq-en: source.spm, target.spm and vocab.json,
     with `</s>` = 0, `<unk>` = 1 and `<pad>` the last id (`vocab_size` - 1), which is also the
@@ -93,6 +106,8 @@ def build_marian(
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
+    if suppress_eos:
+        _suppress_eos(model, tokenizer.eos_token_id)
     model.generation_config = GenerationConfig(
         num_beams=beams,
         max_length=max_positions,
@@ -121,6 +136,7 @@ def build_bart(
     min_length: int = 3,
     beams: int = 2,
     seed: int = 0,
+    suppress_eos: bool = False,
 ) -> Path:
     """A BART summarizer like distilbart-cnn-12-6: byte-level BPE vocab.json and merges.txt."""
     import torch
@@ -137,6 +153,9 @@ def build_bart(
         show_progress=False,
     )
     bpe.save_model(str(folder))
+    vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    vocab.update({f"<unused{i}>": i for i in range(len(vocab), vocab_size)})  # real-size vocabularies
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = BartTokenizer.from_pretrained(folder, model_max_length=max_positions)
     ids = {"bos_token_id": 0, "pad_token_id": 1, "eos_token_id": 2, "decoder_start_token_id": 2}
     config = BartConfig(
@@ -161,6 +180,8 @@ def build_bart(
     )
     torch.manual_seed(seed)
     model = BartForConditionalGeneration(config)
+    if suppress_eos:
+        _suppress_eos(model, ids["eos_token_id"])
     model.generation_config = GenerationConfig(
         num_beams=beams,
         max_length=max_length,

@@ -197,3 +197,14 @@ def test_every_option_is_documented_in_help_and_readme() -> None:
                 if flag.startswith("--"):
                     assert flag in command.format_help(), flag
                     assert f"`{flag}" in readme, f"{flag} is not in the README"
+
+
+def test_no_summary_translates_only_and_needs_no_summarizer(cli, seeds: Path, marian: Path) -> None:
+    status, out, _ = cli(
+        "run", seeds, "--mt-model", marian, "--summary-model", "./absent", "--no-summary", "--json", "r.json"
+    )
+    assert status == 0
+    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    assert list(document["models"]) == ["translation"]
+    assert all(a["summary"] is None and a["paragraphs"] for a in document["articles"])
+    assert "Summary" not in out

@@ -9,11 +9,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, settings
 from .cache import DATABASE_NAME, STAGES, ResultCache
 from .data import RunOptions, RunResult
 from .errors import ModelUnavailable, TranslateCliError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -73,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("paths", nargs="+", metavar="PATH", help="article file, folder, or - for stdin")
+    run.add_argument(
+        "--no-summary", action="store_true", help="translate only: no summaries, no summary model needed"
+    )
     run.add_argument(
         "--prompt",
         metavar="NAME_OR_FILE",
@@ -167,6 +175,7 @@ def run_command(args: argparse.Namespace) -> int:
     options = RunOptions(
         mt_model=settings.mt_model(args.mt_model),
         summary_model=settings.summary_model(args.summary_model),
+        summarize=not args.no_summary,
         prompt=args.prompt,
         beams=args.beams,
         batch_size=args.batch_size,
@@ -195,7 +204,7 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
 
 
-def _run_with_progress(paths: list[str], options: RunOptions, console, *, show: bool) -> RunResult:
+def _run_with_progress(paths: list[str], options: RunOptions, console: Console, *, show: bool) -> RunResult:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .pipeline import run
@@ -216,9 +225,9 @@ def _run_with_progress(paths: list[str], options: RunOptions, console, *, show: 
 class _BarProgress:
     """Adapts the pipeline's progress reports to a rich progress bar."""
 
-    def __init__(self, bar) -> None:
+    def __init__(self, bar: Progress) -> None:
         self.bar = bar
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, stage: str, total: int) -> None:
         if self.task is not None:
@@ -233,13 +242,16 @@ class _BarProgress:
 def _write_outputs(result: RunResult, report: Path | None, json_path: Path | None) -> None:
     from .report import render_json, render_markdown, write_atomic
 
+    failures = []
     for path, render in ((report, render_markdown), (json_path, render_json)):
         if path is None:
             continue
         try:
             write_atomic(path, render(result))
-        except OSError as error:
-            raise UsageError(f"cannot write {path} ({error.strerror or error})") from None
+        except OSError as error:  # still try the other output
+            failures.append(f"cannot write {path} ({error.strerror or error})")
+    if failures:
+        raise UsageError("; ".join(failures))
 
 
 def cache_info_command(args: argparse.Namespace) -> int:

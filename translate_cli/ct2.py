@@ -121,6 +121,7 @@ class CTranslate2Generator:
         texts: Sequence[str],
         *,
         batch_size: int,
+        batch_tokens: int | None = None,
         output_cap: Callable[[int], int] | None = None,
         on_batch: BatchCallback | None = None,
         **settings: Any,
@@ -131,7 +132,7 @@ class CTranslate2Generator:
         options = self._options({**self.generation_defaults(), **settings})
         limit = max_output_tokens(self.info)
         outputs = [""] * len(texts)
-        for batch in length_sorted_batches([len(tokens) for tokens in sources], batch_size):
+        for batch in length_sorted_batches([len(tokens) for tokens in sources], batch_size, batch_tokens):
             batch_options = dict(options)
             if output_cap is not None:
                 batch_options["max_decoding_length"] = max(output_cap(len(sources[i])) for i in batch)
@@ -153,14 +154,16 @@ class CTranslate2Generator:
             "length_penalty": "length_penalty",
             "no_repeat_ngram_size": "no_repeat_ngram_size",
             "repetition_penalty": "repetition_penalty",
-            "min_length": "min_decoding_length",
-            "max_length": "max_decoding_length",
-            "max_new_tokens": "max_decoding_length",
         }
         for name, value in settings.items():
             if name in names and value is not None:
                 options[names[name]] = value
-        if "max_new_tokens" in settings:  # max_new_tokens beats the checkpoint's max_length
+        # transformers' min_length and max_length count the decoder start token; CTranslate2's don't.
+        if settings.get("min_length"):
+            options["min_decoding_length"] = max(0, settings["min_length"] - 1)
+        if settings.get("max_length"):
+            options["max_decoding_length"] = settings["max_length"] - 1
+        if settings.get("max_new_tokens"):  # beats the checkpoint's max_length, as in transformers
             options["max_decoding_length"] = settings["max_new_tokens"]
         options.setdefault("beam_size", 1)
         return options

@@ -113,6 +113,7 @@ class RunOptions:
 
     mt_model: str = DEFAULT_MT_MODEL  # Hub id or local folder
     summary_model: str = DEFAULT_SUMMARY_MODEL  # Hub id or local folder
+    summarize: bool = True  # False with --no-summary: translate only
     prompt: str | None = None  # template name or file; None picks one by model family
     beams: int | None = None  # None keeps each model's own generation config
     batch_size: int = 16  # sentences per generate() call

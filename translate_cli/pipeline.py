@@ -69,11 +69,11 @@ def run(
     options = options or RunOptions()
     progress = progress or _NoProgress()
     started = datetime.now().astimezone().isoformat(timespec="seconds")
-    models = {
-        TRANSLATION: resolve_model(options.mt_model, option="--mt-model"),
-        SUMMARY: resolve_model(options.summary_model, option="--summary-model"),
-    }
-    prompt = resolve_prompt(options.prompt, models[SUMMARY])
+    models = {TRANSLATION: resolve_model(options.mt_model, option="--mt-model")}
+    prompt = None
+    if options.summarize:
+        models[SUMMARY] = resolve_model(options.summary_model, option="--summary-model")
+        prompt = resolve_prompt(options.prompt, models[SUMMARY])
     cache = ResultCache(options.cache_dir) if options.use_cache else NullCache()
     try:
         inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths))]
@@ -129,7 +129,7 @@ def check_languages(articles: list[Article], cache: ResultCache | NullCache) -> 
 def process_articles(
     articles: list[Article],
     models: dict[str, ModelInfo],
-    prompt: PromptTemplate,
+    prompt: PromptTemplate | None,
     options: RunOptions,
     cache: ResultCache | NullCache,
     progress: Progress,
@@ -137,6 +137,7 @@ def process_articles(
 ) -> list[ArticleResult]:
     """Translate and summarize readable articles; results come back in the same order.
 
+    Without a summary model in `models` (--no-summary), articles are only translated.
     `notes` receives run-level notices, such as a fallback from CTranslate2 to transformers.
     """
     if not articles:
@@ -145,25 +146,28 @@ def process_articles(
         stage: model_fingerprint(info, lambda path: cache.file_digest(path, file_digest))
         for stage, info in models.items()
     }
-    translation_model, summary_model = (
-        load_generator(
-            models[stage],
+    generators = {
+        stage: load_generator(
+            info,
             backend=options.backend,
             device=options.device,
             store=options.cache_dir / MODEL_STORE,
             fingerprint=fingerprints[stage],
             notes=notes,
         )
-        for stage in (TRANSLATION, SUMMARY)
-    )
+        for stage, info in models.items()
+    }
+    translation_model = generators[TRANSLATION]
     articles = check_languages(articles, cache)
     articles = split_over_long_sentences(
         articles, translation_model, input_limit(models[TRANSLATION]), fingerprints[TRANSLATION], cache
     )
     translator = Seq2SeqTranslator(translation_model, beams=options.beams, batch_size=options.batch_size)
     translated = translate_articles(articles, translator, fingerprints[TRANSLATION], options, cache, progress)
+    if SUMMARY not in models or prompt is None:
+        return translated
     summarizer = Seq2SeqSummarizer(
-        summary_model,
+        generators[SUMMARY],
         prompt,
         input_limit=input_limit(models[SUMMARY]),
         beams=options.beams,

@@ -41,8 +41,9 @@ def render_article(article: ArticleResult, console: Console) -> None:
     for warning in article.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
     console.print(side_by_side(article.paragraphs, console.width))
-    summary = Panel(Text(article.summary or ""), title="Summary", title_align="left", border_style="green")
-    console.print(summary)
+    if article.summary is not None:
+        summary = Panel(Text(article.summary), title="Summary", title_align="left", border_style="green")
+        console.print(summary)
 
 
 def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Table | Group:

@@ -76,7 +76,8 @@ def _article_markdown(article: ArticleResult) -> list[str]:
         lines.append(f"> **Warning:** {escape_markdown(warning)}")
     if article.warnings:
         lines.append("")
-    lines += ["### Summary", "", escape_markdown(article.summary or "", inline=False), ""]
+    if article.summary is not None:
+        lines += ["### Summary", "", escape_markdown(article.summary, inline=False), ""]
     lines += ["### Text", "", "| Albanian | English |", "| --- | --- |"]
     for number, paragraph in enumerate(article.paragraphs):
         if number:

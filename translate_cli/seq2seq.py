@@ -16,8 +16,6 @@ from .hub import read_config
 
 #: Called with the number of inputs finished after each batch.
 BatchCallback = Callable[[int], None]
-#: Padded tokens per batch for each sentence of --batch-size: a batch of long inputs holds fewer.
-TOKENS_PER_BATCH_ITEM = 64
 # Generation settings that checkpoints keep in generation_config.json, or in older ones, config.json.
 _GENERATION_KEYS = (
     "num_beams",
@@ -42,11 +40,13 @@ class TextGenerator(Protocol):
         texts: Sequence[str],
         *,
         batch_size: int,
+        batch_tokens: int | None = None,
         output_cap: Callable[[int], int] | None = None,
         on_batch: BatchCallback | None = None,
         **settings: Any,
     ) -> list[str]:
-        """One output per input; `settings` use transformers' names (num_beams, max_new_tokens, ...)."""
+        """One output per input, in batches of at most `batch_size` inputs and `batch_tokens`
+        padded tokens; `settings` use transformers' names (num_beams, max_new_tokens, ...)."""
         ...
 
     def generation_defaults(self) -> dict[str, Any]:
@@ -77,17 +77,19 @@ def max_output_tokens(info: ModelInfo) -> int:
     return min(limits, default=512) - 1
 
 
-def length_sorted_batches(lengths: Sequence[int], max_items: int) -> Iterator[list[int]]:
+def length_sorted_batches(
+    lengths: Sequence[int], max_items: int, max_tokens: int | None = None
+) -> Iterator[list[int]]:
     """Indices grouped into batches of similar length, longest first.
 
-    A batch holds at most `max_items` inputs and at most `max_items * TOKENS_PER_BATCH_ITEM`
-    padded tokens, so a batch of long inputs holds fewer of them.
+    A batch holds at most `max_items` inputs and, when given, at most `max_tokens` padded
+    tokens, so that a batch of long inputs holds fewer of them.
     """
-    budget = max_items * TOKENS_PER_BATCH_ITEM
     batch: list[int] = []
     for index in sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True):
         longest = lengths[batch[0]] if batch else lengths[index]
-        if batch and (len(batch) == max_items or (len(batch) + 1) * longest > budget):
+        too_long = max_tokens is not None and (len(batch) + 1) * longest > max_tokens
+        if batch and (len(batch) == max_items or too_long):
             yield batch
             batch = []
         batch.append(index)
@@ -170,6 +172,7 @@ class TransformersGenerator:
         texts: Sequence[str],
         *,
         batch_size: int,
+        batch_tokens: int | None = None,
         output_cap: Callable[[int], int] | None = None,
         on_batch: BatchCallback | None = None,
         **settings: Any,
@@ -183,7 +186,7 @@ class TransformersGenerator:
 
         lengths = [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
         outputs = [""] * len(texts)
-        for batch in length_sorted_batches(lengths, batch_size):
+        for batch in length_sorted_batches(lengths, batch_size, batch_tokens):
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(
                 self.device
             )

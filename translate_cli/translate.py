@@ -8,6 +8,9 @@ from typing import Any, Protocol
 
 from .seq2seq import BatchCallback, TextGenerator
 
+#: Padded tokens a batch may hold for each sentence of --batch-size: a batch of long sentences
+#: holds fewer of them, which keeps memory flat.
+TOKENS_PER_BATCH_ITEM = 64
 #: Output tokens allowed per input token, plus a constant, so degenerate output stops early.
 OUTPUT_TOKENS_PER_INPUT_TOKEN = 2
 OUTPUT_TOKENS_EXTRA = 10
@@ -66,6 +69,7 @@ class Seq2SeqTranslator:
         return self.model.generate(
             sentences,
             batch_size=self.batch_size,
+            batch_tokens=self.batch_size * TOKENS_PER_BATCH_ITEM,
             output_cap=output_cap,
             on_batch=on_batch,
             **overrides,
