@@ -190,18 +190,20 @@ sys.exit(status)
 
 
 def measure_cli(
-    mt_dir: Path, summary_dir: Path, texts: list[str], store: Path, work: Path
+    mt_dir: Path, summary_dir: Path | None, texts: list[str], store: Path, work: Path
 ) -> tuple[float, float, int]:
     """`translate-cli run` on one article holding the texts, one paragraph each.
 
+    Without `summary_dir` the run is --no-summary, so that it times translation alone.
     Returns wall seconds (start-up and loading included), peak memory in MB, and how many
     translations were marked low quality, which were certainly retried once.
     """
+    summary = ["--summary-model", str(summary_dir)] if summary_dir else ["--no-summary"]
     article = work / "article.txt"
     article.write_text("\n\n".join(texts), encoding="utf-8")
     command = [
         sys.executable, "-c", _CLI_WRAPPER, "run", str(article), "--mt-model", str(mt_dir),
-        "--summary-model", str(summary_dir), "--no-cache", "--cache-dir", str(store.parent),
+        *summary, "--no-cache", "--cache-dir", str(store.parent),
         "--beams", str(BEAMS), "--batch-size", str(BATCH_SIZE), "-q", "--device", "cpu",
         "--json", str(work / "cli.json"),
     ]  # fmt: skip
@@ -235,7 +237,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--stage", choices=["translation", "summary", "both"], default="both")
+    parser.add_argument(
+        "--stage",
+        choices=["translation", "summary", "memory", "both"],
+        default="both",
+        help="memory: only the peak of one CLI run with both default-shape models",
+    )
     parser.add_argument("--sentences", type=int, default=128, help="translation inputs (default 128)")
     parser.add_argument("--baseline-sentences", type=int, default=16, help="of those, for the slow baseline")
     parser.add_argument("--articles", type=int, default=4, help="summary inputs (default 4)")
@@ -248,8 +255,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
         store = work / "cache" / "models"
-        tiny_summary = build_bart(work / "tiny-bart")  # keeps the CLI run about translation
-        if args.stage in ("translation", "both"):
+        if args.stage in ("translation", "memory", "both"):
             mt_dir = build_marian(
                 work / "opus-mt-shape", vocab_size=59158, d_model=512, layers=6, heads=8, ffn=2048,
                 max_positions=512, beams=BEAMS, suppress_eos=True,
@@ -265,31 +271,34 @@ def main() -> None:
                 "stage": "translation", "store": str(store), "expected_tokens": expected,
                 "converted": str(store_path(store, model_fingerprint(info))),
             }  # fmt: skip
-            rows = [
-                (
-                    "plain transformers, one sentence at a time",
-                    *measure("plain", str(mt_dir), texts[: args.baseline_sentences], settings),
+            if args.stage != "memory":
+                rows = [
+                    (
+                        "plain transformers, one sentence at a time",
+                        *measure("plain", str(mt_dir), texts[: args.baseline_sentences], settings),
+                    )
+                ]
+                for label, method in [
+                    ("translate-cli library, transformers backend", "library-transformers"),
+                    ("translate-cli library, CTranslate2 backend", "library-ctranslate2"),
+                    ("raw CTranslate2 engine, same tokens", "raw-ctranslate2"),
+                ]:
+                    rows.append((label, *measure(method, str(mt_dir), texts, settings)))
+                seconds, peak, retried = measure_cli(mt_dir, None, texts, store, work)
+                # Random weights make every output degenerate: the CLI retries each once (see README).
+                cli_tokens = expected + retried * output_cap(SOURCE_TOKENS)
+                rows.append(
+                    ("translate-cli run --no-summary (start-up, loading, retries)", cli_tokens, seconds, peak)
                 )
-            ]
-            for label, method in [
-                ("translate-cli library, transformers backend", "library-transformers"),
-                ("translate-cli library, CTranslate2 backend", "library-ctranslate2"),
-                ("raw CTranslate2 engine, same tokens", "raw-ctranslate2"),
-            ]:
-                rows.append((label, *measure(method, str(mt_dir), texts, settings)))
-            seconds, peak, retried = measure_cli(mt_dir, tiny_summary, texts, store, work)
-            # Random weights make every output degenerate: the CLI retries each once (see README).
-            cli_tokens = expected + retried * output_cap(SOURCE_TOKENS)
-            rows.append(("translate-cli run (CLI: start-up, loading, retries)", cli_tokens, seconds, peak))
-            print(
-                table(
-                    f"Translation: {len(texts)} sentences of {SOURCE_TOKENS} tokens, beam {BEAMS}",
-                    rows,
-                    rows[0][0],
+                print(
+                    table(
+                        f"Translation: {len(texts)} sentences of {SOURCE_TOKENS} tokens, beam {BEAMS}",
+                        rows,
+                        rows[0][0],
+                    )
                 )
-            )
-            figures["translation"] = rows
-        if args.stage in ("summary", "both"):
+                figures["translation"] = rows
+        if args.stage in ("summary", "memory", "both"):
             summary_dir = build_bart(
                 work / "distilbart-shape", vocab_size=50264, d_model=1024, encoder_layers=12,
                 decoder_layers=6, heads=16, ffn=4096, max_positions=1024, max_length=142, min_length=56,
@@ -304,27 +313,28 @@ def main() -> None:
                 "expected_tokens": len(texts) * 141,
                 "converted": str(store_path(store, model_fingerprint(info))),
             }  # fmt: skip
-            rows = [
-                (
-                    "plain transformers, one article at a time",
-                    *measure("plain", str(summary_dir), texts, {"max_new_tokens": 141}),
+            if args.stage != "memory":
+                rows = [
+                    (
+                        "plain transformers, one article at a time",
+                        *measure("plain", str(summary_dir), texts, {"max_new_tokens": 141}),
+                    )
+                ]
+                for label, method in [
+                    ("translate-cli library, transformers backend", "library-transformers"),
+                    ("translate-cli library, CTranslate2 backend", "library-ctranslate2"),
+                    ("raw CTranslate2 engine, same tokens", "raw-ctranslate2"),
+                ]:
+                    rows.append((label, *measure(method, str(summary_dir), texts, settings)))
+                print(
+                    table(
+                        f"Summaries: {len(texts)} articles of {ARTICLE_TOKENS} tokens, beam {BEAMS}",
+                        rows,
+                        rows[0][0],
+                    )
                 )
-            ]
-            for label, method in [
-                ("translate-cli library, transformers backend", "library-transformers"),
-                ("translate-cli library, CTranslate2 backend", "library-ctranslate2"),
-                ("raw CTranslate2 engine, same tokens", "raw-ctranslate2"),
-            ]:
-                rows.append((label, *measure(method, str(summary_dir), texts, settings)))
-            print(
-                table(
-                    f"Summaries: {len(texts)} articles of {ARTICLE_TOKENS} tokens, beam {BEAMS}",
-                    rows,
-                    rows[0][0],
-                )
-            )
-            figures["summary"] = rows
-            if args.stage == "both":  # both default-shape models in one CLI run: the memory goal
+                figures["summary"] = rows
+            if args.stage in ("memory", "both"):  # both default-shape models in one CLI run
                 # Memory, not speed: a short article, or the random output takes long to summarize.
                 seconds, peak, _ = measure_cli(mt_dir, summary_dir, translation_texts[:16], store, work)
                 print(

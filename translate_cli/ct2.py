@@ -116,6 +116,12 @@ class CTranslate2Generator:
         """The checkpoint's own generation settings."""
         return generation_defaults(self.info)
 
+    def close(self) -> None:
+        """Free the model's memory; it loads again if used again."""
+        translator = self.__dict__.pop("translator", None)
+        if translator is not None:
+            translator.unload_model()
+
     def generate(
         self,
         texts: Sequence[str],
@@ -200,6 +206,11 @@ class FallbackGenerator:
     def generate(self, texts: Sequence[str], **options: Any) -> list[str]:
         """Generate with whichever backend could load the model."""
         return self.active.generate(texts, **options)
+
+    def close(self) -> None:
+        """Free the memory of whichever backend was used."""
+        if "active" in self.__dict__:
+            self.active.close()
 
 
 def load_generator(

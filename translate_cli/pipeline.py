@@ -164,6 +164,7 @@ def process_articles(
     )
     translator = Seq2SeqTranslator(translation_model, beams=options.beams, batch_size=options.batch_size)
     translated = translate_articles(articles, translator, fingerprints[TRANSLATION], options, cache, progress)
+    translation_model.close()  # before the summarizer loads: the two need not share memory
     if SUMMARY not in models or prompt is None:
         return translated
     summarizer = Seq2SeqSummarizer(
@@ -173,7 +174,9 @@ def process_articles(
         beams=options.beams,
         batch_size=max(1, options.batch_size // 4),
     )
-    return summarize_articles(translated, summarizer, fingerprints[SUMMARY], options, cache, progress)
+    summarized = summarize_articles(translated, summarizer, fingerprints[SUMMARY], options, cache, progress)
+    generators[SUMMARY].close()
+    return summarized
 
 
 def split_over_long_sentences(

@@ -53,6 +53,10 @@ class TextGenerator(Protocol):
         """The checkpoint's own generation settings (num_beams, max_length, min_length, ...)."""
         ...
 
+    def close(self) -> None:
+        """Free the model's memory; it loads again if used again."""
+        ...
+
 
 def generation_defaults(info: ModelInfo) -> dict[str, Any]:
     """A checkpoint's generation settings, read from its config files without loading it."""
@@ -208,6 +212,10 @@ class TransformersGenerator:
     def generation_defaults(self) -> dict[str, Any]:
         """The checkpoint's own generation settings."""
         return generation_defaults(self.info)
+
+    def close(self) -> None:
+        """Free the model's memory; it loads again if used again."""
+        self.__dict__.pop("model", None)
 
     def _length_cap(self, caps: list[int], num_beams: int | None) -> Any:
         beams = num_beams or self.model.generation_config.num_beams or 1

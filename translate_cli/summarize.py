@@ -87,6 +87,8 @@ class Seq2SeqSummarizer:
         return self.model.generate(
             [self.prompt.render(text) for text in texts],
             batch_size=self.batch_size,
+            # One full input's worth of tokens a batch: beams over long inputs need much memory.
+            batch_tokens=self.input_limit,
             on_batch=on_batch,
             **overrides,
         )
