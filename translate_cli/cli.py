@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -240,51 +241,54 @@ class _BarProgress:
 
 
 def _write_outputs(result: RunResult, report: Path | None, json_path: Path | None) -> None:
-    from .report import render_json, render_markdown, write_atomic
+    from .report import get_writer, write_atomic
 
     failures = []
-    for path, render in ((report, render_markdown), (json_path, render_json)):
+    for path, fmt in ((report, "markdown"), (json_path, "json")):
         if path is None:
             continue
         try:
-            write_atomic(path, render(result))
+            write_atomic(path, get_writer(fmt)(result))
         except OSError as error:  # still try the other output
             failures.append(f"cannot write {path} ({error.strerror or error})")
     if failures:
         raise UsageError("; ".join(failures))
 
 
-def cache_info_command(args: argparse.Namespace) -> int:
-    """`translate-cli cache info`: location, entries per stage, size."""
+@contextmanager
+def _existing_cache(args: argparse.Namespace) -> Iterator[ResultCache | None]:
+    """The cache named by --cache-dir, or None when it has no file yet; warnings are printed."""
     directory = settings.cache_dir(args.cache_dir)
     if not (directory / DATABASE_NAME).exists():
         print(f"cache: {directory / DATABASE_NAME} (empty: no cache file yet)")
-        return EXIT_OK
+        yield None
+        return
     cache = ResultCache(directory)
     try:
         for warning in cache.warnings:
             _print_error(warning, label="warning")
-        print(f"cache: {cache.path}")
-        for stage, count in cache.counts().items():
-            print(f"  {stage:<13} {count:>8} entries")
-        print(f"  {'size':<13} {_human_size(cache.size_bytes()):>8}")
+        yield cache
     finally:
         cache.close()
+
+
+def cache_info_command(args: argparse.Namespace) -> int:
+    """`translate-cli cache info`: location, entries per stage, size."""
+    with _existing_cache(args) as cache:
+        if cache is not None:
+            print(f"cache: {cache.path}")
+            for stage, count in cache.counts().items():
+                print(f"  {stage:<13} {count:>8} entries")
+            print(f"  {'size':<13} {_human_size(cache.size_bytes()):>8}")
     return EXIT_OK
 
 
 def cache_clear_command(args: argparse.Namespace) -> int:
     """`translate-cli cache clear`: delete all entries, or one stage's."""
-    directory = settings.cache_dir(args.cache_dir)
-    if not (directory / DATABASE_NAME).exists():
-        print(f"cache: {directory / DATABASE_NAME} is already empty")
-        return EXIT_OK
-    cache = ResultCache(directory)
-    try:
-        deleted = cache.clear(args.stage)
-    finally:
-        cache.close()
-    print(f"deleted {deleted} {args.stage or 'cached'} entries from {cache.path}")
+    with _existing_cache(args) as cache:
+        if cache is not None:
+            deleted = cache.clear(args.stage)
+            print(f"deleted {deleted} {args.stage or 'cached'} entries from {cache.path}")
     return EXIT_OK
 
 
