@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
+    from .jsonl import JsonlLog
+
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -89,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
     run.add_argument("--json", metavar="FILE.json", type=Path, help="write machine-readable results")
+    run.add_argument(
+        "--jsonl",
+        metavar="FILE.jsonl",
+        type=Path,
+        help="append one JSON line per finished article; a re-run appends only what is missing",
+    )
     run.add_argument("--no-cache", action="store_true", help="neither read nor write cached results")
     run.add_argument(
         "--max-size",
@@ -170,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     """`translate-cli run`: process the inputs, write the outputs, show the results."""
-    for output in (args.report, args.json):
+    for output in (args.report, args.json, args.jsonl):
         if output is not None and not (output.parent if output.parent != Path("") else Path(".")).is_dir():
             raise UsageError(f"cannot write {output}: folder {output.parent} does not exist")
     options = RunOptions(
@@ -189,8 +197,22 @@ def run_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     stderr = Console(stderr=True)
-    result = _run_with_progress(args.paths, options, stderr, show=not args.quiet)
+    jsonl = _open_jsonl(args.jsonl)
+    jsonl_failure = None
+    try:
+        result = _run_with_progress(args.paths, options, stderr, show=not args.quiet)
+        for article in result.articles if jsonl is not None else ():
+            try:
+                jsonl.write(article)
+            except OSError as error:  # the other outputs are still written
+                jsonl_failure = f"cannot write {args.jsonl} ({error.strerror or error})"
+                break
+    finally:
+        if jsonl is not None:
+            jsonl.close()
     _write_outputs(result, args.report, args.json)
+    if jsonl_failure:
+        raise UsageError(jsonl_failure)
 
     if not args.quiet:
         from .render import closing_line, render_run
@@ -238,6 +260,18 @@ class _BarProgress:
     def advance(self, count: int) -> None:
         if self.task is not None:
             self.bar.advance(self.task, count)
+
+
+def _open_jsonl(path: Path | None) -> JsonlLog | None:
+    """The --jsonl file, opened for appending (a cut-off last line is removed), or None."""
+    if path is None:
+        return None
+    from .jsonl import JsonlLog
+
+    try:
+        return JsonlLog.open(path)
+    except OSError as error:
+        raise UsageError(f"cannot write {path} ({error.strerror or error})") from None
 
 
 def _write_outputs(result: RunResult, report: Path | None, json_path: Path | None) -> None:

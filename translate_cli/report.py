@@ -107,12 +107,13 @@ def render_json(result: RunResult) -> str:
         },
         "cache": {"hits": result.cache_hits, "misses": result.cache_misses},
         "warnings": list(result.warnings),
-        "articles": [_article_json(article) for article in result.articles],
+        "articles": [article_json(article) for article in result.articles],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _article_json(article: ArticleResult) -> dict:
+def article_json(article: ArticleResult) -> dict:
+    """One article as an object of the JSON document; `--jsonl` writes the same object per line."""
     return {
         "path": article.source,
         "date": article.date,
