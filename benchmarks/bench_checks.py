@@ -1,0 +1,84 @@
+"""Quality of the trust signals (translate_cli.checks) on benchmarks/trust_set.jsonl.
+
+    python benchmarks/bench_checks.py [--split dev|heldout|all] [--show-misses] [--show-false-flags]
+
+The set holds real Albanian news sentences with correct English translations in several styles, the
+same translations corrupted on purpose (a wrong number, month or name, a lost negation, Albanian left
+in the output, the source copied), and faithful and unfaithful summaries. It prints the share of
+correct items that get any flag, and the share of corrupted items caught by a flag of the right kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+from translate_cli.checks import check_sentence, check_summary
+
+SET = Path(__file__).with_name("trust_set.jsonl")
+GOALS = {
+    "false flags, correct translations": ("<=", 0.05),
+    "caught: number": (">=", 0.90),
+    "caught: month": (">=", 0.90),
+    "caught: name": (">=", 0.90),
+    "caught: negation": (">=", 0.0),
+    "caught: untranslated": (">=", 1.0),
+    "summary caught: number": (">=", 0.90),
+    "summary caught: name": (">=", 0.90),
+    "summary caught: month": (">=", 0.0),
+    "false flags, faithful summaries": ("<=", 0.15),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--show-false-flags", action="store_true")
+    args = parser.parse_args()
+    items = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [i for i in items if args.split == "all" or i["split"] == args.split]
+
+    totals: Counter = Counter()
+    hits: Counter = Counter()
+    started = time.perf_counter()
+    for item in items:
+        if item["type"] == "sentence":
+            flags = check_sentence(item["source"], item["translation"])
+            prefix = ""
+        else:
+            flags = check_summary(item["translation"], item["summary"])
+            prefix = "summary "
+        kinds = {f.kind for f in flags}
+        if item["label"] == "ok":
+            key = "false flags, correct translations" if not prefix else "false flags, faithful summaries"
+            totals[key] += 1
+            if flags:
+                hits[key] += 1
+                if args.show_false_flags:
+                    print(f"FALSE {item['id']}: {[f.message for f in flags]}")
+        else:
+            key = f"{prefix}caught: {item['label']}"
+            totals[key] += 1
+            if item["label"] in kinds:
+                hits[key] += 1
+            elif args.show_misses:
+                print(f"MISS {item['id']}: {[f.message for f in flags]}")
+    elapsed = time.perf_counter() - started
+
+    print(f"trust set: {len(items)} items ({args.split}), {elapsed * 1000 / len(items):.2f} ms per item")
+    print(f"{'measure':38} {'items':>5} {'rate':>7}  goal")
+    for key, (op, goal) in GOALS.items():
+        if not totals[key]:
+            continue
+        rate = hits[key] / totals[key]
+        met = rate <= goal if op == "<=" else rate >= goal
+        goal_text = f"{op} {goal:.0%}" if goal else "(no goal)"
+        print(f"{key:38} {totals[key]:5d} {rate:7.1%}  {goal_text}{'' if met else '  MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,835 @@
+"""Trust signals: cheap checks that point the reader at sentences and summary facts to doubt.
+
+Neural MT fails fluently: a wrong number, a dropped name, a swapped month, a lost "not", or a
+sentence left in Albanian all read well to someone who cannot read the original. These checks
+compare what can be compared without a model (numbers, months, names, negation, language) and
+return flags a reader understands. They run on every sentence, cached runs included, so they
+stay import-light: regular expressions and small data files; babel (CLDR) is loaded on first use.
+
+    >>> check_sentence("Ai erdhi më 28 dhjetor.", "He came on 18 December.")[0].message
+    'the original says 28 December; the English says 18 December'
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+NUMBER = "number"
+MONTH = "month"
+NAME = "name"
+NEGATION = "negation"
+UNTRANSLATED = "untranslated"
+#: Every kind of flag, in the order flags are reported.
+KINDS = (UNTRANSLATED, NUMBER, MONTH, NAME, NEGATION)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One reason to doubt a translation or a summary."""
+
+    kind: str  # one of KINDS
+    message: (
+        str  # one line for the reader, e.g. "the original says 28 December; the English says 18 December"
+    )
+
+
+# --------------------------------------------------------------------------- text helpers
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SENTENCE_OPENERS = set('.!?:;"“”„«»()[]—–-•*')
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Thaçi" and "Thaci" fold alike, as do "Vučić" and "Vuçiç"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str  # as written
+    folded: str  # fold(text), possessive "'s" removed
+    start: int  # offset in the text
+    end: int
+    initial: bool  # first word of a sentence, heading, quote or clause after a colon
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _WORD.finditer(text):
+        position = match.start() - 1
+        while position >= 0 and text[position].isspace():
+            position -= 1
+        initial = position < 0 or text[position] in _SENTENCE_OPENERS
+        word = match.group()
+        folded = fold(word[:-2] if word.endswith(("'s", "’s")) else word)
+        tokens.append(_Token(word, folded, match.start(), match.end(), initial))
+    return tokens
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+# Albanian inflection of names: Berishën, Konjufcës, Putinin, Kosovës, Rusisë, Mynihut.
+_SQ_SUFFIXES = sorted(
+    ["it", "in", "ut", "un", "es", "en", "se", "ne", "ve", "ise", "ine", "ia", "ja", "ja", "i", "a", "e", "u",
+     "n", "s", "t", "ut", "iut", "ut", "ës", "ën"],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=65536)
+def _sq_keys(folded: str) -> frozenset[str]:
+    """Candidate stems of a folded Albanian word: itself, minus an inflection, minus a last vowel."""
+    keys = {folded}
+    for suffix in _SQ_SUFFIXES:
+        if folded.endswith(suffix) and len(folded) - len(suffix) >= 3:
+            keys.add(folded[: -len(suffix)])
+    keys |= {k[:-1] for k in list(keys) if len(k) >= 4 and k[-1] in "aeiouy"}
+    return frozenset(keys)
+
+
+@functools.lru_cache(maxsize=65536)
+def _en_keys(folded: str) -> frozenset[str]:
+    keys = {folded}
+    if len(folded) >= 4 and folded[-1] in "aeiouy":
+        keys.add(folded[:-1])
+    if len(folded) >= 5 and folded.endswith("s"):
+        keys.add(folded[:-1])
+    return frozenset(keys)
+
+
+def _stems_match(left: frozenset[str], right: frozenset[str]) -> bool:
+    """Equal stems, or one a prefix of the other when both are long enough to mean something."""
+    if left & right:
+        return True
+    for a in left:
+        for b in right:
+            short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+            if len(short) >= 4 and long_.startswith(short) and len(short) >= 0.6 * len(long_):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class _Entry:
+    sq: tuple[str, ...]  # folded Albanian words of the name
+    en: tuple[str, ...]  # English names, as written
+    kind: str  # "place", "organisation", "person", "country"
+
+
+def _read_table(name: str) -> list[tuple[str, ...]]:
+    text = resources.files("translate_cli").joinpath("checkdata", name).read_text(encoding="utf-8")
+    return [
+        tuple(line.split("\t")) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@functools.cache
+def _gazetteer() -> tuple[_Entry, ...]:
+    """Places, organisations, persons and CLDR countries, longest Albanian names first."""
+    from babel import Locale
+
+    entries = []
+    for name, kind in (
+        ("places.tsv", "place"),
+        ("organisations.tsv", "organisation"),
+        ("persons.tsv", "person"),
+    ):
+        for sq, en in _read_table(name):
+            entries.append(_Entry(tuple(fold(sq).split()), tuple(en.split("|")), kind))
+    albanian, english = Locale("sq").territories, Locale("en").territories
+    for code, sq_name in albanian.items():
+        if code.isalpha() and code in english:  # letters: countries; digits: regions like "150" (Europe)
+            en_names = [english[code], english[code].replace("&", "and")]
+            if code == "US":
+                en_names += ["US", "U.S.", "America", "American", "USA"]
+            entries.append(_Entry(tuple(fold(sq_name.replace("-", " ")).split()), tuple(en_names), "country"))
+    return tuple(sorted(entries, key=lambda e: -len(e.sq)))
+
+
+@functools.cache
+def _titles() -> dict[str, set[str]]:
+    """Albanian title and institution words by kind, as stems."""
+    kinds: dict[str, set[str]] = {"title": set(), "institution": set(), "unit": set()}
+    for kind, word in _read_table("titles.tsv"):
+        kinds[kind] |= _sq_keys(fold(word))
+    return kinds
+
+
+@functools.cache
+def _demonyms() -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple(
+        (fold(stem), frozenset(fold(w) for w in en.split("|"))) for stem, en in _read_table("demonyms.tsv")
+    )
+
+
+@functools.cache
+def _english_common() -> frozenset[str]:
+    text = resources.files("translate_cli").joinpath("checkdata", "english_common.txt").read_text("utf-8")
+    return frozenset(fold(w) for w in text.split() if not w.startswith("#")) | _MONTH_WORDS_EN | _EN_STOP
+
+
+@functools.cache
+def _months() -> tuple[dict[str, int], dict[str, int], tuple[str, ...]]:
+    """Albanian month forms, English month forms, and English month names by number (CLDR)."""
+    from babel import Locale
+
+    sq, en = Locale("sq"), Locale("en")
+    sq_forms: dict[str, int] = {}
+    for number, name in sq.months["format"]["wide"].items():
+        base = fold(name)
+        for suffix in ("", "i", "it", "in", "ut", "un"):
+            sq_forms[base + suffix] = number
+    en_forms: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for number, name in en.months["format"][width].items():
+            en_forms[fold(name).rstrip(".")] = number
+    en_forms["sept"] = 9
+    names = tuple(en.months["format"]["wide"][n] for n in range(1, 13))
+    return sq_forms, en_forms, names
+
+
+def _words(text: str) -> list[str]:
+    """A word list written as one string, a word per space."""
+    return text.split()
+
+
+_MONTH_WORDS_EN = frozenset(
+    _words(
+        """
+    january february march april may june july august september october november december
+    """
+    )
+)
+_EN_STOP = frozenset(
+    _words(
+        """
+    a an the and or but if of in on at to for from by with as is are was were be been it its this
+    that these those he she they we you his her their our my your i me him them us who what when
+    where which why how according more about around almost nearly over after before during since
+    until while also there here some all both each every other such no not never yes only just
+    """
+    )
+)
+
+
+# --------------------------------------------------------------------------- untranslated
+
+# Albanian words that are not also English words: their share tells Albanian output from English.
+_ALBANIAN_WORDS = frozenset(
+    fold(w)
+    for w in _words(
+        """
+    dhe të në për një që është nga së nuk ka kanë janë tha këtë kjo ky por edhe sipas ishte gjatë
+    duke ndaj midis mes tij saj tyre ajo ata shumë vetëm rreth deri mbi pas prej kundër pasi sepse
+    nëse kur ku çdo cila cili tjetër viti vitit ishin kishte do ta ia i e u tani sot dje nesër
+    kështu pra cilat cilët gjithë disa asnjë kurrë mund duhet pasur qenë bërë
+    """
+    )
+)
+_ENGLISH_WORDS = frozenset(
+    _words(
+        """
+    the of and to in is was that for on with as by at from it be are were has have had will would
+    said not this an which but who been their its after about more also than they he she said over
+    into
+    """
+    )
+)
+
+
+def _similar(left: str, right: str) -> bool:
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    # The quick upper bounds settle almost every real translation without the quadratic ratio().
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
+
+
+def _untranslated(source: str, translation: str) -> Flag | None:
+    if source.strip() and not translation.strip():
+        return Flag(UNTRANSLATED, "the English is empty")
+    folded_source, folded_translation = fold(source), fold(translation)
+    if len(folded_source) >= 12 and (
+        folded_source == folded_translation or _similar(folded_source, folded_translation)
+    ):
+        return Flag(UNTRANSLATED, "the English is a copy of the original")
+    # Capitalised words are names, which look alike in both languages; Albanian letters (ë, ç) in a
+    # lower-case word, or Albanian function words, are Albanian text left in the English.
+    words = [t for t in _tokens(translation) if not _is_capitalised(t.text) or t.initial]
+    albanian = sum(t.folded in _ALBANIAN_WORDS or bool(re.search("[ëçË]", t.text)) for t in words)
+    english = sum(t.folded in _ENGLISH_WORDS for t in words)
+    if albanian >= 2 and albanian >= 0.2 * max(len(words), 1) and albanian > english / 2:
+        return Flag(UNTRANSLATED, "part of the English is still Albanian")
+    return None
+
+
+# --------------------------------------------------------------------------- numbers and months
+
+
+@dataclass(frozen=True)
+class _Value:
+    candidates: frozenset  # floats (rounded) and ("time", minutes) tuples this mention may mean
+    shown: str  # how to show it to the reader, in English conventions
+    soft: bool = False  # may satisfy the other side, but is never reported missing or extra
+    start: int = 0  # offset in the text
+
+
+def _num(x: float) -> float:
+    return float(f"{x:.6g}")
+
+
+def _show(x: float) -> str:
+    for scale, word in ((1e9, "billion"), (1e6, "million")):
+        if x >= scale and (x / scale) * 100 == int((x / scale) * 100):
+            return f"{x / scale:g} {word}"
+    if x >= 10000 and x == int(x):
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+_SQ_SMALL = {
+    fold(w): n
+    for n, w in enumerate(
+        _words(
+    """
+    zero një dy tre katër pesë gjashtë shtatë tetë nëntë dhjetë njëmbëdhjetë dymbëdhjetë
+    trembëdhjetë katërmbëdhjetë pesëmbëdhjetë gjashtëmbëdhjetë shtatëmbëdhjetë tetëmbëdhjetë
+    nëntëmbëdhjetë njëzet
+    """
+)
+    )
+} | {"tri": 3, "tridhjete": 30, "dyzet": 40, "pesedhjete": 50, "gjashtedhjete": 60, "shtatedhjete": 70,
+     "tetedhjete": 80, "nentedhjete": 90, "njeqind": 100, "dyqind": 200, "treqind": 300, "katerqind": 400,
+     "peseqind": 500, "dyja": 2, "treja": 3}  # fmt: skip
+del _SQ_SMALL["zero"], _SQ_SMALL["nje"]  # "një" is mostly the article "a"
+_EN_SMALL = {
+    w: n
+    for n, w in enumerate(
+        _words(
+    """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty
+    """
+)
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+     "hundred": 100}  # fmt: skip
+del _EN_SMALL["zero"], _EN_SMALL["one"]  # "one" is as often a pronoun: see _EN_SOFT
+#: English words that may render a small source number, but never count as an extra number.
+_EN_SOFT = {"one": 1, "first": 1, "both": 2, "couple": 2, "pair": 2, "twice": 2, "double": 2, "second": 2,
+            "third": 3, "triple": 3, "half": 0.5, "dozen": 12, "zero": 0}  # fmt: skip
+
+_SQ_SCALES = (("miliard", 1e9), ("mld", 1e9), ("mlrd", 1e9), ("milion", 1e6), ("mln", 1e6), ("mije", 1e3))
+_EN_SCALES = (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6), ("mln", 1e6),
+              ("thousand", 1e3))  # fmt: skip
+
+_NUMERIC = re.compile(r"\d+(?:[.,:]\d+)*")
+_DATE = re.compile(r"\b(\d{1,4})([-./])(\d{1,2})\2(\d{1,4})\b")
+_SQ_PLURAL_SCALES = ("mijera", "miliona", "milionesh")  # "thousands of": not a number
+
+
+def _scale_after(words: str, scales: Iterable[tuple[str, float]]) -> tuple[float, int] | None:
+    """The scale word at the start of `words` ("milionë euro", "million"), with its length."""
+    match = re.match(r"\s*([^\W\d_]+)", words)
+    if not match:
+        return None
+    word = fold(match.group(1))
+    if word in _SQ_PLURAL_SCALES:
+        return None
+    for prefix, scale in scales:
+        if word == prefix or (len(prefix) > 3 and word.startswith(prefix)):
+            return scale, match.end()
+    return None
+
+
+def _month_near(text: str, start: int, end: int, forms: dict[str, int], names: tuple[str, ...]) -> str:
+    """The month written next to a number, in English, e.g. " December" for "28 dhjetor"."""
+    after = re.match(r"[\s.]*([^\W\d_]+)", text[end:])
+    if after and fold(after.group(1)).rstrip(".") in forms:
+        return f"{names[forms[fold(after.group(1)).rstrip('.')] - 1]}"
+    before = re.search(r"([^\W\d_]+)\.?\s+$", text[:start])
+    if before and fold(before.group(1)) in forms:
+        return f"{names[forms[fold(before.group(1))] - 1]}"
+    return ""
+
+
+def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, str]]]:
+    """Numbers mentioned in a text, and months from numeric dates, in either language's conventions."""
+    sq_months, en_months, names = _months()
+    months = sq_months if albanian else en_months
+    values: list[_Value] = []
+    date_months: list[tuple[int, str]] = []
+    covered: list[tuple[int, int]] = []
+
+    for match in _DATE.finditer(text):
+        first, _, second, third = match.groups()
+        if len(first) == 4:  # 2025-11-20
+            year, month, day = int(first), int(second), int(third)
+        else:
+            day, month, year = int(first), int(second), int(third)
+        if not ((1 <= month <= 12 and 1 <= day <= 31 and len(third) in (2, 4)) or len(first) == 4):
+            continue
+        possible_months = {month}
+        if not albanian and day <= 12:  # 11/20/2025 or 20/11/2025: either order in English
+            possible_months.add(day)
+        possible_days = {_num(day), _num(month)} if len(possible_months) > 1 else {_num(day)}
+        for m in possible_months:
+            date_months.append((m, names[m - 1]))
+        values.append(_Value(frozenset(possible_days), f"{day} {names[month - 1]}", start=match.start()))
+        values.append(_Value(frozenset({_num(year)}), str(year), start=match.start()))
+        covered.append(match.span())
+
+    skip_until = -1
+    for match in _NUMERIC.finditer(text):
+        start, end = match.span()
+        if start < skip_until or any(a <= start < b for a, b in covered):
+            continue
+        raw = match.group()
+        candidates: set = set()
+        shown = raw
+        time = re.fullmatch(r"(\d{1,2})[:.](\d{2})", raw)
+        plain: float | None = None
+        if albanian:
+            if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
+                plain = float(raw.replace(".", ""))
+            elif re.fullmatch(r"\d+,\d+", raw):
+                plain = float(raw.replace(",", "."))
+            elif time and int(time.group(1)) <= 24 and int(time.group(2)) < 60:
+                pass
+            elif re.fullmatch(r"\d+\.\d{1,2}", raw) or re.fullmatch(r"\d+", raw):
+                plain = float(raw)
+            else:
+                plain = None
+        else:
+            if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+                plain = float(raw.replace(",", ""))
+            elif re.fullmatch(r"\d+(?:\.\d+)?", raw):
+                plain = float(raw)
+            elif re.fullmatch(r"\d+,\d+", raw):  # a decimal comma left in the English
+                plain = float(raw.replace(",", "."))
+        if time and int(time.group(1)) <= 24 and int(time.group(2)) < 60:
+            hours, minutes = int(time.group(1)), int(time.group(2))
+            suffix = re.match(r"\s*([ap])\.?\s?m\b\.?", text[end:], re.IGNORECASE)
+            if suffix and suffix.group(1).lower() == "p" and hours < 12:
+                hours += 12
+            candidates.add(("time", hours * 60 + minutes))
+            shown = f"{hours:02d}:{minutes:02d}"
+        if plain is not None:
+            scale = _scale_after(text[end:], _SQ_SCALES if albanian else _EN_SCALES)
+            if scale is None and not albanian:
+                suffix = re.match(r"(bn|m|k)\b", text[end:])
+                if suffix:
+                    factor = {"bn": 1e9, "m": 1e6, "k": 1e3}[suffix.group(1)]
+                    candidates.add(_num(plain * factor))
+                    if suffix.group(1) == "m":  # "10m" may be ten metres
+                        candidates.add(_num(plain))
+                    shown = _show(plain * factor)
+                    plain = None
+            if scale is not None:
+                total = plain * scale[0]
+                skip_until = end + scale[1]
+                # "1 milion e 900 mijë", "1 million 900 thousand", "2 billion and 300 million"
+                follow = re.match(r"\s+(?:e\s+|and\s+)?(\d+(?:[.,]\d+)?)", text[skip_until:])
+                if follow:
+                    rest = text[skip_until + follow.end() :]
+                    smaller = _scale_after(rest, _SQ_SCALES if albanian else _EN_SCALES)
+                    if smaller and smaller[0] < scale[0]:
+                        total += float(follow.group(1).replace(",", ".")) * smaller[0]
+                        skip_until += follow.end() + smaller[1]
+                candidates.add(_num(total))
+                shown = _show(total)
+            elif plain is not None:
+                candidates.add(_num(plain))
+                hour_suffix = re.match(r"\s*([ap])\.?\s?m\b\.?", text[end:], re.IGNORECASE)
+                if hour_suffix and plain == int(plain) and 1 <= plain <= 12:
+                    hours = int(plain) % 12 + (12 if hour_suffix.group(1).lower() == "p" else 0)
+                    candidates.add(("time", hours * 60))
+                shown = _show(plain)
+                month = _month_near(text, start, end, months, names)
+                if month and plain == int(plain) and plain <= 31:
+                    shown = f"{int(plain)} {month}"
+        if candidates:
+            values.append(_Value(frozenset(candidates), shown, start=start))
+
+    words = _tokens(text)
+    for i, token in enumerate(words):
+        word = token.folded
+        small = _SQ_SMALL if albanian else _EN_SMALL
+        value = small.get(word)
+        soft = False
+        if value is None and not albanian and word in _EN_SOFT:
+            value, soft = _EN_SOFT[word], True
+        if value is None:
+            continue
+        following = text[token.end :]
+        scale = _scale_after(following, _SQ_SCALES if albanian else _EN_SCALES)
+        if scale:
+            value = value * scale[0]
+        elif albanian and i > 0 and words[i - 1].folded == "te" and word in ("dy", "dyja", "tre", "treja"):
+            soft = True  # "të dy": both
+        values.append(_Value(frozenset({_num(value)}), _show(value), soft=soft, start=token.start))
+    return values, date_months
+
+
+def _match(value: _Value, others: list[_Value]) -> bool:
+    for other in others:
+        if value.candidates & other.candidates:
+            return True
+        # "at 8:00" may come out as "at 8" or "at 8 o'clock"
+        for candidate in value.candidates:
+            if isinstance(candidate, tuple) and candidate[1] % 60 == 0:
+                hour = candidate[1] // 60
+                if {_num(hour), _num(hour - 12)} & other.candidates:
+                    return True
+    return False
+
+
+#: Words before "shkurt" (also "short"), "May" (also "may") and the like that make them months.
+_SQ_BEFORE_MONTH = frozenset(
+    _words("ne muajin nga deri me te fund fundin fillim fillimin mes mesin gjate prej")
+)
+_EN_BEFORE_MONTH = frozenset(
+    _words("in of since until from by early late mid end last next this on during before after through till")
+)
+
+
+def _mentioned_months(text: str, albanian: bool) -> list[tuple[int, str, int]]:
+    """(month number, English name, offset) for each month name in the text."""
+    sq_forms, en_forms, names = _months()
+    found = []
+    tokens = _tokens(text)
+    for i, token in enumerate(tokens):
+        if albanian:
+            number = sq_forms.get(token.folded)
+            if number is None:
+                continue
+            if token.folded.startswith("shkurt"):  # also "short": count it only as a date
+                near_number = re.search(r"\d\s*$", text[: token.start]) or re.match(
+                    r"\s*\d", text[token.end :]
+                )
+                before = tokens[i - 1].folded if i else ""
+                if not near_number and before not in _SQ_BEFORE_MONTH:
+                    continue
+        else:
+            number = en_forms.get(token.folded)
+            if number is None or not _is_capitalised(token.text):
+                continue
+            if token.folded in ("may", "march") or (len(token.folded) <= 4 and token.folded != "june"):
+                near_number = re.search(r"\d\s*$", text[: token.start]) or re.match(
+                    r"\.?\s*\d", text[token.end :]
+                )
+                before = tokens[i - 1].folded if i else ""
+                if not near_number and before not in _EN_BEFORE_MONTH:
+                    continue
+        found.append((number, names[number - 1], token.start))
+    return found
+
+
+def _number_and_month_flags(source: str, translation: str, source_albanian: bool, what: str) -> list[Flag]:
+    source_values, source_date_months = _numbers(source, source_albanian)
+    target_values, target_date_months = _numbers(translation, False)
+    flags = []
+    missing = [v for v in source_values if not v.soft and not _match(v, target_values)]
+    extra = [v for v in target_values if not v.soft and not _match(v, source_values)]
+    if source_albanian is False:
+        missing = []  # a summary leaves things out by design
+    original = "the original" if source_albanian else "the article"
+    if len(missing) == 1 and len(extra) == 1:
+        flags.append(Flag(NUMBER, f"{original} says {missing[0].shown}; {what} says {extra[0].shown}"))
+    else:
+        if missing:
+            shown = ", ".join(dict.fromkeys(v.shown for v in missing))
+            flags.append(Flag(NUMBER, f"{original} says {shown}; {what} does not"))
+        if extra:
+            shown = ", ".join(dict.fromkeys(v.shown for v in extra))
+            flags.append(Flag(NUMBER, f"{what} says {shown}; {original} does not"))
+
+    source_months = {n: name for n, name, _ in _mentioned_months(source, source_albanian)}
+    source_months |= dict(source_date_months)
+    target_months = {n: name for n, name, _ in _mentioned_months(translation, False)}
+    target_months |= dict(target_date_months)
+    missing_months = [] if not source_albanian else [n for n in source_months if n not in target_months]
+    extra_months = [n for n in target_months if n not in source_months]
+    if missing_months or extra_months:
+        said = " and ".join(source_months[n] for n in sorted(source_months)) or "no month"
+        target_said = " and ".join(target_months[n] for n in sorted(target_months)) or "no month"
+        if source_albanian or extra_months:
+            flags.append(Flag(MONTH, f"{original} says {said}; {what} says {target_said}"))
+    return flags
+
+
+# --------------------------------------------------------------------------- names
+
+_PARTICLES = {"i", "e", "te", "se"}
+
+
+def _display_name(word: str) -> str:
+    """An inflected Albanian name in a form a reader recognises: Berishën → Berisha, Putinin → Putini."""
+    for suffix, replacement in (("ës", "a"), ("ën", "a"), ("in", "i"), ("it", "i"), ("ut", "u")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+@dataclass(frozen=True)
+class _Name:
+    shown: str  # how to name it in a message
+    english: tuple[str, ...]  # English forms that render it (empty: the word itself)
+    keys: frozenset[str]  # stems for matching
+
+
+def _gazetteer_matches(tokens: list[_Token]) -> list[tuple[int, int, _Entry]]:
+    """Gazetteer names in a tokenised Albanian text, as (first token, end token, entry); longest first."""
+    index = _gazetteer_index()
+    candidates = []
+    for i, token in enumerate(tokens):
+        if not _is_capitalised(token.text):
+            continue
+        entries = {id(e): e for key in _sq_keys(token.folded) for e in index.get(key, ())}
+        for entry in entries.values():
+            n = len(entry.sq)
+            if i + n > len(tokens):
+                continue
+            shared = [_word_match(w, tokens[i + j], entry) for j, w in enumerate(entry.sq)]
+            if all(shared):
+                candidates.append((i, i + n, entry, sum(shared)))
+    found: list[tuple[int, int, _Entry]] = []
+    taken: set[int] = set()
+    # Longest names first; among those, the closest spelling ("Libi" is Libya, not "Liban").
+    for start, end, entry, _ in sorted(candidates, key=lambda c: (c[0] - c[1], -c[3])):
+        if not taken & set(range(start, end)):
+            found.append((start, end, entry))
+            taken.update(range(start, end))
+    return found
+
+
+def _word_match(word: str, token: _Token, entry: _Entry) -> int:
+    """How well one token matches one word of a name: the length of the longest shared stem, or 0."""
+    if word in _PARTICLES:
+        return int(token.folded in _PARTICLES)
+    if entry.kind == "organisation" and len(entry.sq) == 1 and len(word) <= 6:
+        return len(word) if token.text.isupper() and token.folded == word else 0  # SHBA, not "shba"
+    if not _is_capitalised(token.text):
+        return 0
+    return max(map(len, _sq_keys(token.folded) & _sq_keys(word)), default=0)
+
+
+@functools.cache
+def _gazetteer_index() -> dict[str, tuple[_Entry, ...]]:
+    """Entries by the stems of their first word, so that a text is scanned once."""
+    index: dict[str, list[_Entry]] = {}
+    for entry in _gazetteer():
+        for key in _sq_keys(entry.sq[0]):
+            index.setdefault(key, []).append(entry)
+    return {key: tuple(entries) for key, entries in index.items()}
+
+
+def _english_has(
+    translation_folded: str, translation_keys: list[frozenset[str]], forms: Iterable[str]
+) -> bool:
+    for form in forms:
+        folded = fold(form).replace("-", " ")
+        if " " in folded or "." in folded:
+            if re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", translation_folded.replace("-", " ")):
+                return True
+        elif any(_stems_match(_en_keys(folded), keys) for keys in translation_keys):
+            return True
+    return False
+
+
+def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
+    """Names the English should carry; English forms the source accounts for; folded source words."""
+    tokens = _tokens(source)
+    titles = _titles()
+    names: list[_Name] = []
+    allowed: set[str] = set()
+    covered: set[int] = set()
+    for start, end, entry in _gazetteer_matches(tokens):
+        covered.update(range(start, end))
+        allowed |= {fold(e) for e in entry.en}
+        allowed |= {fold(w) for e in entry.en for w in e.split()}
+        shown = (
+            entry.en[0]
+            if entry.kind != "person"
+            else _display_name(" ".join(t.text for t in tokens[start:end]))
+        )
+        names.append(_Name(shown, entry.en, frozenset()))
+    demonyms = _demonyms()
+    all_stems = tuple(stem for stem, _ in demonyms)
+    for token in tokens:
+        if token.folded.startswith(all_stems):
+            allowed |= {w for stem, english in demonyms if token.folded.startswith(stem) for w in english}
+    after_institution = False
+    for i, token in enumerate(tokens):
+        keys = _sq_keys(token.folded)
+        if i in covered:
+            after_institution = False
+            continue
+        if not _is_capitalised(token.text):
+            after_institution = after_institution and token.folded in _PARTICLES
+            continue
+        is_institution = bool(keys & titles["institution"])
+        if is_institution or keys & titles["title"] or keys & titles["unit"]:
+            after_institution = is_institution
+            continue
+        if after_institution and i > 0 and tokens[i - 1].folded in _PARTICLES:
+            continue  # "Ministria e Shëndetësisë": part of the institution's name
+        after_institution = False
+        if token.initial or len(token.folded) < 3:
+            continue  # a capital at the start of a sentence says nothing
+        if _is_acronym(token.text):
+            names.append(_Name(token.text, (token.text,), frozenset({token.folded})))
+            continue
+        names.append(_Name(_display_name(token.text), (), frozenset(keys)))
+    return names, allowed, {t.folded for t in tokens}
+
+
+def _name_flags(source: str, translation: str) -> list[Flag]:
+    names, allowed, source_words = _source_names(source)
+    target_tokens = _tokens(translation)
+    target_keys = [_en_keys(t.folded) for t in target_tokens]
+    target_folded = fold(translation)
+    missing = []
+    for name in names:
+        if name.english:
+            found = _english_has(target_folded, target_keys, name.english)
+            if not found and name.keys:
+                found = any(_stems_match(name.keys, k) for k in target_keys)
+        else:
+            found = any(_stems_match(name.keys, k) for k in target_keys)
+        if not found:
+            missing.append(name.shown)
+    extra = _extra_names(target_tokens, allowed, [_sq_keys(w) for w in source_words], source_words)
+    return _report_names(dict.fromkeys(missing), extra, "the original", "the English", missing_too=True)
+
+
+def _extra_names(
+    tokens: list[_Token], allowed: set[str], reference_keys: list[frozenset[str]], reference_words: set[str]
+) -> list[str]:
+    """Capitalised English words that the reference text does not account for."""
+    common = _english_common()
+    capitalised = [t for t in tokens if _is_capitalised(t.text)]
+    content = [t for t in tokens if len(t.text) >= 4]
+    if len(content) >= 6 and all(_is_capitalised(t.text) for t in content):
+        return []  # a headline in title case: capitals say nothing
+    extra = []
+    for t in capitalised:
+        word = t.folded
+        if word in common or len(word) < 2:
+            continue
+        if t.initial and not _is_acronym(t.text) and word not in _known_english_names():
+            continue
+        if word in allowed or any(_stems_match(_en_keys(word), _en_keys(a)) for a in allowed):
+            continue
+        if word in reference_words:
+            continue
+        if not _is_acronym(t.text) and any(_stems_match(_en_keys(word), keys) for keys in reference_keys):
+            continue
+        extra.append(t.text)
+    return list(dict.fromkeys(extra))
+
+
+@functools.cache
+def _known_english_names() -> frozenset[str]:
+    """English names from the gazetteer: checked even at the start of a sentence."""
+    return frozenset(
+        fold(w) for entry in _gazetteer() for e in entry.en for w in e.split() if entry.kind != "country"
+    )
+
+
+def _report_names(
+    missing: Iterable[str], extra: list[str], original: str, what: str, missing_too: bool
+) -> list[Flag]:
+    missing = list(missing)
+    if len(missing) == 1 and len(extra) == 1:
+        return [Flag(NAME, f"{original} names {missing[0]}; {what} names {extra[0]}")]
+    flags = []
+    if missing and missing_too:
+        flags.append(Flag(NAME, f"{original} names {', '.join(missing)}; {what} does not"))
+    if extra:
+        flags.append(Flag(NAME, f"{what} names {', '.join(extra)}; {original} does not"))
+    return flags
+
+
+# --------------------------------------------------------------------------- negation
+
+_SQ_NEGATION = re.compile(
+    r"(?<![\w'’])(?:(?:nuk|mos|as|asnje|askush|asgje|askund|kurre|hic|jo|pa)(?!\w)|s['’](?=\w))",
+    re.IGNORECASE,
+)
+_EN_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|nowhere|neither|nor|without|cannot|unable|lack\w*|absen\w*|"
+    r"refus\w*|fail\w*|den(?:y|ied|ies)|reject\w*|yet to|instead of|rather than|\w+n['’]t|un\w{5,}|"
+    r"non-\w+)\b",
+    re.IGNORECASE,
+)
+_NOT_NEGATION = re.compile(r"\b(?:under\w*|until|union\w*|united|unit\w*|univers\w*|unique\w*|uncle)\b", re.I)
+
+
+def _negation_flag(source: str, translation: str) -> Flag | None:
+    folded = fold(source)
+    markers = []
+    for match in _SQ_NEGATION.finditer(folded):
+        word = match.group()
+        before = folded[: match.start()].split()[-1:] or [""]
+        if word == "jo" and re.match(r"jo\s+vetem", folded[match.start() :]):
+            continue  # "jo vetëm ... por edhe": not only ... but also
+        if word == "pa" and before[0] in ("e", "i", "u", "ta", "te", "ia", "t'i"):
+            continue  # "e pa": saw
+        markers.append(source[match.start() : match.end()])
+    if not markers:
+        return None
+    english = [m for m in _EN_NEGATION.findall(translation) if not _NOT_NEGATION.fullmatch(m)]
+    if english:
+        return None
+    return Flag(NEGATION, f"the original is negative (“{markers[0]}”); the English has no negation")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def check_sentence(source: str, translation: str) -> tuple[Flag, ...]:
+    """Flags for one Albanian sentence and its English translation; empty when nothing looks wrong."""
+    if not source.strip():
+        return ()
+    untranslated = _untranslated(source, translation)
+    if untranslated is not None:
+        return (untranslated,)
+    flags = _number_and_month_flags(source, translation, True, "the English")
+    flags += _name_flags(source, translation)
+    negation = _negation_flag(source, translation)
+    if negation is not None:
+        flags.append(negation)
+    return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
+
+
+def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
+    """Flags for facts in a summary (numbers, months, names) that the article's English does not have."""
+    if not summary.strip():
+        return ()
+    flags = _number_and_month_flags(translation, summary, False, "the summary")
+    reference = _tokens(translation)
+    extra = _extra_names(
+        [t for t in _tokens(summary)],
+        set(),
+        [_en_keys(t.folded) for t in reference],
+        {t.folded for t in reference},
+    )
+    flags += _report_names([], extra, "the article", "the summary", missing_too=False)
+    return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
