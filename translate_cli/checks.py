@@ -132,6 +132,7 @@ class _Entry:
     sq: tuple[str, ...]  # folded Albanian words of the name
     en: tuple[str, ...]  # English names, as written
     kind: str  # "place", "organisation", "person", "country"
+    written: str = ""  # the Albanian name as the data writes it (uninflected)
 
 
 def _read_table(name: str) -> list[tuple[str, ...]]:
@@ -153,7 +154,7 @@ def _gazetteer() -> tuple[_Entry, ...]:
         ("persons.tsv", "person"),
     ):
         for sq, en in _read_table(name):
-            entries.append(_Entry(tuple(fold(sq).split()), tuple(en.split("|")), kind))
+            entries.append(_Entry(tuple(fold(sq).split()), tuple(en.split("|")), kind, sq))
     albanian, english = Locale("sq").territories, Locale("en").territories
     for code, sq_name in albanian.items():
         if code.isalpha() and code in english:  # letters: countries; digits: regions like "150" (Europe)
@@ -176,14 +177,16 @@ def _titles() -> dict[str, set[str]]:
 @functools.cache
 def _demonyms() -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(
-        (fold(stem), frozenset(fold(w) for w in en.split("|"))) for stem, en in _read_table("demonyms.tsv")
+        (fold(stem), frozenset(fold(w) for w in re.split(r"[|\s-]+", en)))
+        for stem, en in _read_table("demonyms.tsv")
     )
 
 
 @functools.cache
 def _english_common() -> frozenset[str]:
     text = resources.files("translate_cli").joinpath("checkdata", "english_common.txt").read_text("utf-8")
-    return frozenset(fold(w) for w in text.split() if not w.startswith("#")) | _MONTH_WORDS_EN | _EN_STOP
+    words = (line.strip() for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(fold(w) for w in words if w) | _MONTH_WORDS_EN | _EN_STOP
 
 
 @functools.cache
@@ -291,7 +294,7 @@ class _Value:
 
 
 def _num(x: float) -> float:
-    return float(f"{x:.6g}")
+    return float(f"{x:.12g}")  # enough digits to tell 1,000,000 from 1,000,001
 
 
 def _show(x: float) -> str:
@@ -627,7 +630,8 @@ def _word_match(word: str, token: _Token, entry: _Entry) -> int:
         return len(word) if token.text.isupper() and token.folded == word else 0  # SHBA, not "shba"
     if not _is_capitalised(token.text):
         return 0
-    return max(map(len, _sq_keys(token.folded) & _sq_keys(word)), default=0)
+    shared = max(map(len, _sq_keys(token.folded) & _sq_keys(word)), default=0)
+    return shared if shared >= min(4, len(word)) else 0  # "Parë" shares only "par" with "Paris"
 
 
 @functools.cache
@@ -663,12 +667,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
     for start, end, entry in _gazetteer_matches(tokens):
         covered.update(range(start, end))
         allowed |= {fold(e) for e in entry.en}
-        allowed |= {fold(w) for e in entry.en for w in e.split()}
-        shown = (
-            entry.en[0]
-            if entry.kind != "person"
-            else _display_name(" ".join(t.text for t in tokens[start:end]))
-        )
+        allowed |= {fold(w) for e in entry.en for w in re.split(r"[\s-]+", e)}
+        shown = entry.written if entry.kind == "person" else entry.en[0]
         names.append(_Name(shown, entry.en, frozenset()))
     demonyms = _demonyms()
     all_stems = tuple(stem for stem, _ in demonyms)
