@@ -22,6 +22,10 @@ _HF_HOME = tempfile.mkdtemp(prefix="translate-cli-hf-")
 os.environ["HF_HOME"] = _HF_HOME
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("HF_HUB_CACHE", None)
+# The test models are tiny: a second torch thread only adds hand-offs, and on a loaded 2-core CI
+# machine each hand-off waits for a time slice (a transformers-backend run took 10x the CPU).
+# Set before torch is imported; subprocesses inherit it. See also `one_torch_thread`.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -55,6 +59,14 @@ def bart(models_dir: Path) -> Path:
 def t5(models_dir: Path) -> Path:
     """A tiny T5 summarizer."""
     return build_t5(models_dir / "t5")
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> None:
+    """Keep torch on one thread: loading a CTranslate2 model with two threads raises torch's
+    thread count to two as well (they share OpenMP), which slows later tests in this process."""
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)

@@ -40,9 +40,14 @@ def test_a_model_is_converted_once_even_when_two_runs_start_together(
     assert not list(tmp_path.glob(".converting-*"))
 
 
-def test_the_transformers_backend_creates_no_model_store(cli, seeds: Path, models: list[str]) -> None:
-    status, _, _ = cli("run", seeds, *models, "--backend", "transformers", "-q")
-    assert status == 0
+ONE_PARAGRAPH = "Kim Jong Un pritet të takojë Putinin. Ai tha se bisedimet po përparojnë."
+
+
+def test_the_transformers_backend_creates_no_model_store(cli, models: list[str]) -> None:
+    Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
+    status, _, err = cli("run", "a.txt", *models, "--backend", "transformers", "-q")
+    assert status == 0, err
+    assert Path("cache/results.sqlite3").is_file()  # the run did use the cache folder
     assert not Path("cache/models").exists()
 
 
@@ -62,11 +67,10 @@ def _damage_store(marian: Path) -> None:
     (damaged / "config.json").write_text("{}", encoding="utf-8")
 
 
-def test_auto_falls_back_to_transformers_with_a_note(
-    cli, seeds: Path, models: list[str], marian: Path
-) -> None:
+def test_auto_falls_back_to_transformers_with_a_note(cli, models: list[str], marian: Path) -> None:
     _damage_store(marian)
-    status, _, err = cli("run", seeds, *models, "--json", "r.json")
+    Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
+    status, _, err = cli("run", "a.txt", *models, "--json", "r.json")
     assert status == 0
     assert "CTranslate2 cannot load it" in err and "using transformers instead" in err
     document = json.loads(Path("r.json").read_text(encoding="utf-8"))

@@ -6,44 +6,83 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from checkpoints import SEEDS
 
-from translate_cli.cli import build_parser
+from translate_cli.cli import build_parser, main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def test_a_folder_run_shows_the_view_and_writes_report_and_json(cli, seeds: Path, models: list[str]) -> None:
-    status, out, err = cli("run", seeds, *models, "--report", "r.md", "--json", "r.json")
-    assert status == 0, err
+@dataclass(frozen=True)
+class CompletedRun:
+    """One CLI run, shared by the tests that only read its outputs."""
+
+    folder: Path  # where it ran; its cache is folder / "cache"
+    status: int
+    out: str
+    err: str
+    report: str  # the Markdown report
+    document: dict  # the JSON output
+
+    @property
+    def articles(self) -> list[dict]:
+        return self.document["articles"]
+
+
+@pytest.fixture(scope="module")
+def batch_run(tmp_path_factory: pytest.TempPathFactory, marian: Path, bart: Path) -> CompletedRun:
+    """A missing file, the seed folder and an empty file, with view, report and JSON: run once."""
+    folder = tmp_path_factory.mktemp("batch")
+    shutil.copytree(SEEDS, folder / "seeds")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        patch.setenv("TRANSLATE_CLI_CACHE_DIR", str(folder / "cache"))
+        patch.setenv("COLUMNS", "120")
+        with redirect_stdout(out), redirect_stderr(err):
+            models = ["--mt-model", str(marian), "--summary-model", str(bart)]
+            status = main(
+                ["run", "missing.txt", "seeds", "empty.txt", *models, "--report", "r.md", "--json", "r.json"]
+            )
+    return CompletedRun(
+        folder=folder,
+        status=status,
+        out=out.getvalue(),
+        err=err.getvalue(),
+        report=(folder / "r.md").read_text(encoding="utf-8"),
+        document=json.loads((folder / "r.json").read_text(encoding="utf-8")),
+    )
+
+
+def test_a_folder_run_shows_the_view_and_writes_report_and_json(batch_run: CompletedRun) -> None:
+    out = batch_run.out
     for name, date in [("000_fea4830ee9b7d6af.txt", "2023-09"), ("002_ab33e44390d37e2a.txt", "2023-08")]:
         assert re.search(rf"{re.escape(name)}\s+{date}", out)
     assert out.count("Summary") == 2 and "Albanian" in out and "English" in out
-    assert "2 of 2 articles translated, 0 failed" in err
-    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
-    assert [Path(a["path"]).name for a in document["articles"]] == [
+    assert [Path(a["path"]).name for a in batch_run.articles[1:3]] == [
         "000_fea4830ee9b7d6af.txt",
         "002_ab33e44390d37e2a.txt",
     ]
-    report = Path("r.md").read_text(encoding="utf-8")
-    assert report.startswith("# Translation report")
-    assert "## 000\\_fea4830ee9b7d6af.txt · 2023-09" in report
+    assert batch_run.report.startswith("# Translation report")
+    assert "## 000\\_fea4830ee9b7d6af.txt · 2023-09" in batch_run.report
 
 
-def test_json_follows_the_documented_schema(cli, seeds: Path, models: list[str]) -> None:
-    (seeds / "empty.txt").write_text("", encoding="utf-8")
-    status, _, _ = cli("run", seeds, *models, "--json", "r.json", "-q")
-    assert status == 1
-    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
+def test_json_follows_the_documented_schema(batch_run: CompletedRun) -> None:
+    document = batch_run.document
     assert set(document) >= {"version", "models", "cache", "articles"}
     assert document["version"] == 1
     assert set(document["models"]) == {"translation", "summary"}
     assert set(document["cache"]) == {"hits", "misses"}
-    good, failed = document["articles"][0], document["articles"][2]
+    good, failed = document["articles"][1], document["articles"][3]
     assert set(good) == {"path", "date", "warnings", "error", "paragraphs", "translation", "summary"}
     assert good["date"] == "2023-09" and good["error"] is None
     sentences = [s for p in good["paragraphs"] for s in p["sentences"]]
@@ -55,17 +94,14 @@ def test_json_follows_the_documented_schema(cli, seeds: Path, models: list[str])
     assert failed["paragraphs"] == [] and failed["summary"] is None
 
 
-def test_report_has_models_date_summary_and_aligned_table(cli, seeds: Path, models: list[str]) -> None:
-    source = seeds / "000_fea4830ee9b7d6af.txt"
-    status, _, _ = cli("run", source, *models, "--report", "r.md", "--json", "r.json", "-q")
-    assert status == 0
-    report = Path("r.md").read_text(encoding="utf-8")
-    document = json.loads(Path("r.json").read_text(encoding="utf-8"))
-    article = document["articles"][0]
+def test_report_has_models_date_summary_and_aligned_table(batch_run: CompletedRun) -> None:
+    report = batch_run.report
+    article = batch_run.articles[1]
     assert "- **Translation model:**" in report and "- **Summary model:**" in report
     assert re.search(r"- \*\*Run:\*\* \d{4}-\d\d-\d\dT", report)
     assert "### Summary" in report
-    rows = report.split("| --- | --- |\n", 1)[1].splitlines()
+    section = report.split("## 000\\_fea4830ee9b7d6af.txt", 1)[1].split("\n## ", 1)[0]
+    rows = section.split("| --- | --- |\n", 1)[1].strip().splitlines()
     units = sum(len(p["sentences"]) for p in article["paragraphs"])
     assert len(rows) == units + len(article["paragraphs"]) - 1  # one per unit, one per paragraph break
     assert all(row.count(" | ") == 1 or row == "| | |" for row in rows)
@@ -82,18 +118,15 @@ def test_stdin_is_read_with_dash(cli, models: list[str], monkeypatch: pytest.Mon
     assert "<stdin>" in out
 
 
-def test_failed_files_exit_1_and_every_output_is_still_written(cli, seeds: Path, models: list[str]) -> None:
-    Path("empty.txt").write_text("  \n", encoding="utf-8")
-    status, _out, err = cli(
-        "run", "missing.txt", seeds, "empty.txt", *models, "--report", "r.md", "--json", "r.json"
-    )
-    assert status == 1
+def test_failed_files_exit_1_and_every_output_is_still_written(batch_run: CompletedRun) -> None:
+    err = batch_run.err
+    assert batch_run.status == 1
     assert "translate-cli: error: missing.txt: no such file" in err
     assert "translate-cli: error: empty.txt: no text to translate" in err
     assert "Traceback" not in err
     assert "2 of 4 articles translated, 2 failed" in err
-    assert len(json.loads(Path("r.json").read_text(encoding="utf-8"))["articles"]) == 4
-    assert "**Error:** missing.txt: no such file" in Path("r.md").read_text(encoding="utf-8")
+    assert len(batch_run.articles) == 4
+    assert "**Error:** missing.txt: no such file" in batch_run.report
 
 
 @pytest.mark.parametrize(
@@ -133,9 +166,13 @@ def test_a_missing_model_folder_exits_3(cli, seeds: Path, bart: Path) -> None:
     assert err == "translate-cli: error: ./no-such-model: no such model folder\n"
 
 
-def test_narrow_terminals_stack_the_columns(cli, seeds: Path, models: list[str], monkeypatch) -> None:
+ONE_PARAGRAPH = "Lideri i Koresë së Veriut, Kim Jong Un, pritet të takojë presidentin Putin. Ai tha."
+
+
+def test_narrow_terminals_stack_the_columns(cli, models: list[str], monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
-    status, out, _ = cli("run", seeds / "000_fea4830ee9b7d6af.txt", *models)
+    Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
+    status, out, _ = cli("run", "a.txt", *models)
     assert status == 0
     assert "Albanian" not in out and "Lideri i Koresë" in out
     assert max(len(line) for line in out.splitlines()) <= 60
@@ -166,9 +203,10 @@ def test_help_and_version_never_import_torch(args: list[str]) -> None:
 
 
 def test_a_fully_cached_run_imports_neither_torch_nor_transformers(
-    cli, seeds: Path, models: list[str]
+    batch_run: CompletedRun, models: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert cli("run", seeds, *models, "-q")[0] == 0
+    monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(batch_run.folder / "cache"))  # filled by batch_run
+    seeds = batch_run.folder / "seeds"
     code = (
         "import sys\nfrom translate_cli.cli import main\n"
         f"status = main(['run', {str(seeds)!r}, *{models!r}, '-q'])\n"
@@ -199,9 +237,20 @@ def test_every_option_is_documented_in_help_and_readme() -> None:
                     assert f"`{flag}" in readme, f"{flag} is not in the README"
 
 
-def test_no_summary_translates_only_and_needs_no_summarizer(cli, seeds: Path, marian: Path) -> None:
+def test_no_summary_translates_only_and_needs_no_summarizer(cli, marian: Path) -> None:
+    Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
+    Path("b.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
     status, out, _ = cli(
-        "run", seeds, "--mt-model", marian, "--summary-model", "./absent", "--no-summary", "--json", "r.json"
+        "run",
+        "a.txt",
+        "b.txt",
+        "--mt-model",
+        marian,
+        "--summary-model",
+        "./absent",
+        "--no-summary",
+        "--json",
+        "r.json",
     )
     assert status == 0
     document = json.loads(Path("r.json").read_text(encoding="utf-8"))
