@@ -1,6 +1,11 @@
-"""Quality of the trust signals (translate_cli.checks) on benchmarks/trust_set.jsonl.
+"""Quality of the trust signals (translate_cli.checks) on a trust set (benchmarks/trust_set.jsonl).
 
-    python benchmarks/bench_checks.py [--split dev|heldout|all] [--show-misses] [--show-false-flags]
+    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|independent|all]
+                                      [--show-misses] [--show-false-flags]
+
+Two sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout"), and
+trust_set_independent.jsonl, written by an independent evaluator without reading the checker
+(split "independent"); `--set independent` is short for the second.
 
 The set holds real Albanian news sentences with correct English translations in several styles, the
 same translations corrupted on purpose (a wrong number, month or name, a lost negation, Albanian left
@@ -19,6 +24,7 @@ from pathlib import Path
 from translate_cli.checks import check_sentence, check_summary
 
 SET = Path(__file__).with_name("trust_set.jsonl")
+INDEPENDENT = Path(__file__).with_name("trust_set_independent.jsonl")
 GOALS = {
     "false flags, correct translations": ("<=", 0.05),
     "caught: number": (">=", 0.90),
@@ -35,11 +41,17 @@ GOALS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument(
+        "--set",
+        default=str(SET),
+        help="a trust set in JSON lines; 'independent' is benchmarks/trust_set_independent.jsonl",
+    )
+    parser.add_argument("--split", choices=["dev", "heldout", "independent", "all"], default="all")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--show-false-flags", action="store_true")
     args = parser.parse_args()
-    items = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = INDEPENDENT if args.set == "independent" else Path(args.set)
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [i for i in items if args.split == "all" or i["split"] == args.split]
 
     totals: Counter = Counter()
@@ -73,7 +85,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
 
     print(
-        f"trust set: {len(items)} items ({args.split}); first call {first_call * 1000:.0f} ms "
+        f"trust set {path.name}: {len(items)} items ({args.split}); first call {first_call * 1000:.0f} ms "
         f"(loads CLDR and data), then {elapsed * 1000 / len(items):.2f} ms per item"
     )
     print(f"{'measure':38} {'items':>5} {'rate':>7}  goal")
