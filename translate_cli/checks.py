@@ -91,14 +91,33 @@ _SQ_SUFFIXES = sorted(
 )  # fmt: skip
 
 
+# Albanian spells Slavic and other foreign names by ear: Vuçiq for Vučić (English Vucic), Gjukanoviq
+# for Đukanović (Djukanovic), Xhaferi for Džaferi. After fold() has dropped the diacritics, these
+# rewrites bring the Albanian, the native and the English spellings to one form. Order matters:
+# "dj" and "gj" (both Đ) before a lone "d"/"j" could be read.
+_TRANSLITERATION = (("xh", "dz"), ("gj", "d"), ("dj", "d"), ("zh", "z"), ("sh", "s"), ("ch", "c"), ("q", "c"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _transliterated(folded: str) -> str:
+    """One spelling for a folded name in Albanian, Slavic or English letters: vuciq, vucic → vucic."""
+    for written, common in _TRANSLITERATION:
+        folded = folded.replace(written, common)
+    return folded
+
+
 @functools.lru_cache(maxsize=65536)
 def _sq_keys(folded: str) -> frozenset[str]:
-    """Candidate stems of a folded Albanian word: itself, minus an inflection, minus a last vowel."""
+    """Candidate stems of a folded Albanian word: itself, minus an inflection, minus a last vowel.
+
+    Every candidate is kept ("Albin" keeps "albin" beside "alb" and "albi"; "Kurtin" keeps "kurti"),
+    so a match with any of them counts, and each is also given in its transliterated form."""
     keys = {folded}
     for suffix in _SQ_SUFFIXES:
         if folded.endswith(suffix) and len(folded) - len(suffix) >= 3:
             keys.add(folded[: -len(suffix)])
     keys |= {k[:-1] for k in list(keys) if len(k) >= 4 and k[-1] in "aeiouy"}
+    keys |= {_transliterated(k) for k in keys}
     return frozenset(keys)
 
 
@@ -109,6 +128,7 @@ def _en_keys(folded: str) -> frozenset[str]:
         keys.add(folded[:-1])
     if len(folded) >= 5 and folded.endswith("s"):
         keys.add(folded[:-1])
+    keys |= {_transliterated(k) for k in keys}
     return frozenset(keys)
 
 
