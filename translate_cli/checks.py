@@ -117,6 +117,8 @@ def _sq_keys(folded: str) -> frozenset[str]:
         if folded.endswith(suffix) and len(folded) - len(suffix) >= 3:
             keys.add(folded[: -len(suffix)])
     keys |= {k[:-1] for k in list(keys) if len(k) >= 4 and k[-1] in "aeiouy"}
+    # The definite form drops the "ë" of "-ër": Zvicër → Zvicra, Londër → Londra, Shkodër → Shkodra.
+    keys |= {k[:-2] + "r" for k in list(keys) if len(k) >= 5 and k.endswith("er")}
     keys |= {_transliterated(k) for k in keys}
     return frozenset(keys)
 
@@ -182,7 +184,32 @@ def _gazetteer() -> tuple[_Entry, ...]:
             if code == "US":
                 en_names += ["US", "U.S.", "America", "American", "USA"]
             entries.append(_Entry(tuple(fold(sq_name.replace("-", " ")).split()), tuple(en_names), "country"))
+    entries += _cldr_cities({entry.sq for entry in entries})
     return tuple(sorted(entries, key=lambda e: -len(e.sq)))
+
+
+def _cldr_cities(known: set[tuple[str, ...]]) -> list[_Entry]:
+    """Cities whose Albanian name differs from the English one (Vjenë: Vienna), from CLDR's time zones.
+
+    Only zones named Continent/City: longer ones name towns by their state ("Knox, Indiana")."""
+    from babel import Locale
+
+    albanian, english = Locale("sq").time_zones, Locale("en").time_zones
+    holidays = tuple(stem for stem, _ in _demonyms())
+    entries = []
+    for zone, names in albanian.items():
+        parts = zone.split("/")
+        sq_city = names.get("city", "")
+        if len(parts) != 2 or parts[0] == "Etc" or not sq_city or "," in sq_city:
+            continue
+        en_city = english.get(zone, {}).get("city") or parts[1].replace("_", " ")
+        words = tuple(fold(sq_city.replace("-", " ")).split())
+        if words in known or fold(sq_city.replace("-", " ")) == fold(en_city):
+            continue
+        if en_city.endswith(("Island", "Islands")) or words[0].startswith(holidays):
+            continue  # "Pashkë" is Easter before it is Easter Island
+        entries.append(_Entry(words, (en_city, parts[1].replace("_", " ")), "place", sq_city))
+    return entries
 
 
 @functools.cache
@@ -206,7 +233,8 @@ def _demonyms() -> tuple[tuple[str, frozenset[str]], ...]:
 def _english_common() -> frozenset[str]:
     text = resources.files("translate_cli").joinpath("checkdata", "english_common.txt").read_text("utf-8")
     words = (line.strip() for line in text.splitlines() if not line.startswith("#"))
-    return frozenset(fold(w) for w in words if w) | _MONTH_WORDS_EN | _EN_STOP
+    # Month names and their abbreviations ("Feb.", "Sept."): the month check owns them.
+    return frozenset(fold(w) for w in words if w) | frozenset(_months()[1]) | _EN_STOP
 
 
 @functools.cache
@@ -234,13 +262,6 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_MONTH_WORDS_EN = frozenset(
-    _words(
-        """
-    january february march april may june july august september october november december
-    """
-    )
-)
 _EN_STOP = frozenset(
     _words(
         """
@@ -615,6 +636,7 @@ class _Name:
     shown: str  # how to name it in a message
     english: tuple[str, ...]  # English forms that render it (empty: the word itself)
     keys: frozenset[str]  # stems for matching
+    acronym: str = ""  # the acronym in parentheses after it in the source; the English may give only that
 
 
 def _gazetteer_matches(tokens: list[_Token]) -> list[tuple[int, int, _Entry]]:
@@ -678,24 +700,36 @@ def _english_has(
 
 
 def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
-    """Names the English should carry; English forms the source accounts for; folded source words."""
+    """Names the English should carry; English forms the source accounts for; folded source words.
+
+    A name is a gazetteer entry, an acronym, or a run of adjacent capitalised words that are not
+    translated words (titles, institution words, adjectives such as Perëndimor or Përgjithshëm).
+    A run is one person's name: Albanian inflects only its last word ("Albin Kurtit") and English
+    often keeps only that surname ("Kurti"), so the surname is what the English must carry."""
     tokens = _tokens(source)
     titles = _titles()
+    translated = titles["institution"] | titles["title"] | titles["unit"]
     names: list[_Name] = []
     allowed: set[str] = set()
     covered: set[int] = set()
+    person_starts = set()
     for start, end, entry in _gazetteer_matches(tokens):
         covered.update(range(start, end))
+        if entry.kind == "person":
+            person_starts.add(start)
         allowed |= {fold(e) for e in entry.en}
         allowed |= {fold(w) for e in entry.en for w in re.split(r"[\s-]+", e)}
         shown = entry.written if entry.kind == "person" else entry.en[0]
-        names.append(_Name(shown, entry.en, frozenset()))
+        names.append(_Name(shown, entry.en, frozenset(), _acronym_after(source, tokens[end - 1])))
     demonyms = _demonyms()
     all_stems = tuple(stem for stem, _ in demonyms)
-    for token in tokens:
+    adjectives = set()
+    for i, token in enumerate(tokens):
         if token.folded.startswith(all_stems):
             allowed |= {w for stem, english in demonyms if token.folded.startswith(stem) for w in english}
+            adjectives.add(i)
     after_institution = False
+    runs: list[list[int]] = []
     for i, token in enumerate(tokens):
         keys = _sq_keys(token.folded)
         if i in covered:
@@ -704,20 +738,39 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         if not _is_capitalised(token.text):
             after_institution = after_institution and token.folded in _PARTICLES
             continue
-        is_institution = bool(keys & titles["institution"])
-        if is_institution or keys & titles["title"] or keys & titles["unit"]:
-            after_institution = is_institution
+        if _is_acronym(token.text) and len(token.folded) >= 2:
+            after_institution = False
+            if not (i and _acronym_after(source, tokens[i - 1]) == token.text):
+                names.append(_Name(token.text, (token.text,), frozenset({token.folded})))
+            # else: the Albanian acronym of the name before it ("(ZRRE)"); English gives its own (ERO)
+            continue
+        if keys & translated:
+            after_institution = True  # "Ministri i Jashtëm", "Sekretari i Përgjithshëm": one title
             continue
         if after_institution and i > 0 and tokens[i - 1].folded in _PARTICLES:
             continue  # "Ministria e Shëndetësisë": part of the institution's name
         after_institution = False
-        if token.initial or len(token.folded) < 3:
-            continue  # a capital at the start of a sentence says nothing
-        if _is_acronym(token.text):
-            names.append(_Name(token.text, (token.text,), frozenset({token.folded})))
-            continue
-        names.append(_Name(_display_name(token.text), (), frozenset(keys)))
+        if token.initial or len(token.folded) < 3 or i in adjectives:
+            continue  # a capital at the start of a sentence says nothing; "Ballkani Perëndimor"
+        if runs and runs[-1][-1] == i - 1 and not source[tokens[i - 1].end : token.start].strip():
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        last = tokens[run[-1]]
+        following = run[-1] + 1
+        if following in person_starts and not source[last.end : tokens[following].start].strip():
+            continue  # "Edi Rama": the first name of a known person, whose entry is checked
+
+        shown = " ".join([tokens[k].text for k in run[:-1]] + [_display_name(last.text)])
+        names.append(_Name(shown, (), _sq_keys(last.folded), _acronym_after(source, last)))
     return names, allowed, {t.folded for t in tokens}
+
+
+def _acronym_after(source: str, token: _Token) -> str:
+    """The acronym in parentheses right after a token ("Lidhja Demokratike e Kosovës (LDK)"), or ""."""
+    match = re.match(r"\s*\(([^\W\d_]{2,})(?:-\w+)?\)", source[token.end :])
+    return match.group(1) if match and _is_acronym(match.group(1)) else ""
 
 
 def _name_flags(source: str, translation: str) -> list[Flag]:
@@ -725,6 +778,7 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
     target_tokens = _tokens(translation)
     target_keys = [_en_keys(t.folded) for t in target_tokens]
     target_folded = fold(translation)
+    target_words = {t.text for t in target_tokens}
     missing = []
     for name in names:
         if name.english:
@@ -733,6 +787,8 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
                 found = any(_stems_match(name.keys, k) for k in target_keys)
         else:
             found = any(_stems_match(name.keys, k) for k in target_keys)
+        if not found and name.acronym in target_words:
+            found = True  # "Lidhja Demokratike e Kosovës (LDK)" rendered as "LDK"
         if not found:
             missing.append(name.shown)
     extra = _extra_names(target_tokens, allowed, [_sq_keys(w) for w in source_words], source_words)
