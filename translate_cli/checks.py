@@ -230,6 +230,13 @@ def _demonyms() -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @functools.cache
+def _demonym_adjectives() -> frozenset[str]:
+    """English words of the demonym table that are not country names: Serbian, Albanians, Catholic."""
+    countries = {fold(e) for entry in _gazetteer() if entry.kind == "country" for e in entry.en}
+    return frozenset(w for _, english in _demonyms() for w in english if w not in countries)
+
+
+@functools.cache
 def _english_common() -> frozenset[str]:
     text = resources.files("translate_cli").joinpath("checkdata", "english_common.txt").read_text("utf-8")
     words = (line.strip() for line in text.splitlines() if not line.startswith("#"))
@@ -728,6 +735,10 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         if token.folded.startswith(all_stems):
             allowed |= {w for stem, english in demonyms if token.folded.startswith(stem) for w in english}
             adjectives.add(i)
+    if not adjectives:
+        # No nationality in the original: one in the English is context the translator added to a
+        # title ("Serbian President Aleksandar Vucic"), not a name; a swapped one is still caught.
+        allowed |= _demonym_adjectives()
     after_institution = False
     runs: list[list[int]] = []
     for i, token in enumerate(tokens):
@@ -791,15 +802,21 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             found = True  # "Lidhja Demokratike e Kosovës (LDK)" rendered as "LDK"
         if not found:
             missing.append(name.shown)
-    extra = _extra_names(target_tokens, allowed, [_sq_keys(w) for w in source_words], source_words)
+    extra = _extra_names(
+        target_tokens, allowed, [_sq_keys(w) for w in source_words], source_words, translation
+    )
     return _report_names(dict.fromkeys(missing), extra, "the original", "the English", missing_too=True)
 
 
 def _extra_names(
-    tokens: list[_Token], allowed: set[str], reference_keys: list[frozenset[str]], reference_words: set[str]
+    tokens: list[_Token],
+    allowed: set[str],
+    reference_keys: list[frozenset[str]],
+    reference_words: set[str],
+    text: str = "",
 ) -> list[str]:
     """Capitalised English words that the reference text does not account for."""
-    common = _english_common()
+    common = _english_common() | _spelled_out_acronyms(tokens, text)
     capitalised = [t for t in tokens if _is_capitalised(t.text)]
     content = [t for t in tokens if len(t.text) >= 4]
     if len(content) >= 6 and all(_is_capitalised(t.text) for t in content):
@@ -819,6 +836,26 @@ def _extra_names(
             continue
         extra.append(t.text)
     return list(dict.fromkeys(extra))
+
+
+_LINK_WORDS = frozenset(_words("of for and the on in de"))
+
+
+def _spelled_out_acronyms(tokens: list[_Token], text: str) -> frozenset[str]:
+    """Acronyms the text spells out just before them: "Energy Regulatory Office (ERO)" gives "ero".
+
+    The English acronym of a translated institution is not in the original (which has its own,
+    ZRRE), but its capitalised words are, as translated words, so it is no invented name."""
+    found = set()
+    for i, token in enumerate(tokens):
+        if not (_is_acronym(token.text) and i and text[tokens[i - 1].end : token.start].strip() == "("):
+            continue
+        initials = "".join(
+            t.text[0] for t in tokens[max(0, i - 3 * len(token.text)) : i] if t.folded not in _LINK_WORDS
+        )
+        if initials.endswith(token.text):
+            found.add(token.folded)
+    return frozenset(found)
 
 
 @functools.cache
@@ -852,7 +889,11 @@ _SQ_NEGATION = re.compile(
 _EN_NEGATION = re.compile(
     r"\b(?:not|no|never|none|nobody|nothing|nowhere|neither|nor|without|cannot|unable|lack\w*|absen\w*|"
     r"refus\w*|fail\w*|den(?:y|ied|ies)|reject\w*|yet to|instead of|rather than|\w+n['’]t|un\w{5,}|"
-    r"non-\w+)\b",
+    r"non-\w+|"
+    # Clear negative paraphrases: "të mos udhëtojnë" as "avoid travelling", "të mos lirohet" as
+    # "remain in custody", "nuk do të punojë" as "will be closed".
+    r"avoid\w*|refrain\w*|remain\w*|stay(?:s|ed|ing)?|closed|shut|no longer|unless|prevent\w*|"
+    r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom)\b",
     re.IGNORECASE,
 )
 _NOT_NEGATION = re.compile(r"\b(?:under\w*|until|union\w*|united|unit\w*|univers\w*|unique\w*|uncle)\b", re.I)
@@ -868,6 +909,8 @@ def _negation_flag(source: str, translation: str) -> Flag | None:
             continue  # "jo vetëm ... por edhe": not only ... but also
         if word == "pa" and before[0] in ("e", "i", "u", "ta", "te", "ia", "t'i"):
             continue  # "e pa": saw
+        if word == "kurre" and before[0] == "se" and "me" in folded[: match.start()].split()[-6:]:
+            continue  # "më të forta se kurrë": stronger than ever
         markers.append(source[match.start() : match.end()])
     if not markers:
         return None
