@@ -312,12 +312,20 @@ def _similar(left: str, right: str) -> bool:
     return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
+def _words_without_names(text: str) -> str:
+    """The folded words of a text that are not capitalised (names, acronyms, sentence starts)."""
+    return " ".join(t.folded for t in _tokens(text) if not _is_capitalised(t.text))
+
+
 def _untranslated(source: str, translation: str) -> Flag | None:
     if source.strip() and not translation.strip():
         return Flag(UNTRANSLATED, "the English is empty")
-    folded_source, folded_translation = fold(source), fold(translation)
-    if len(folded_source) >= 12 and (
-        folded_source == folded_translation or _similar(folded_source, folded_translation)
+    # Names and acronyms are written alike in both languages, so a sentence that is mostly names
+    # ("Ardian Gjini (AAK), Lumir Abdixhiku (LDK) dhe Bedri Hamza (PDK) debatuan në RTK") looks like
+    # its translation: judge a copy on the other words only.
+    source_words, translation_words = _words_without_names(source), _words_without_names(translation)
+    if len(source_words) >= 8 and (
+        source_words == translation_words or _similar(source_words, translation_words)
     ):
         return Flag(UNTRANSLATED, "the English is a copy of the original")
     # Capitalised words are names, which look alike in both languages; Albanian letters (ë, ç) in a
@@ -929,7 +937,12 @@ def check_sentence(source: str, translation: str) -> tuple[Flag, ...]:
         return ()
     untranslated = _untranslated(source, translation)
     if untranslated is not None:
-        return (untranslated,)
+        # Names read alike in both languages, so a name swapped in a copied or half-translated
+        # sentence is still worth saying; numbers, months and negation would only repeat that the
+        # words are Albanian.
+        if not translation.strip():
+            return (untranslated,)
+        return (untranslated, *_name_flags(source, translation))
     flags = _number_and_month_flags(source, translation, True, "the English")
     flags += _name_flags(source, translation)
     negation = _negation_flag(source, translation)
