@@ -600,9 +600,77 @@ def _mentioned_months(text: str, albanian: bool) -> list[tuple[int, str, int]]:
     return found
 
 
+#: Albanian ordinal stems (folded) and their value: "e parë", "të dytën", "i treti", "e katërt".
+_SQ_ORDINALS = {"par": 1, "dyt": 2, "tret": 3, "katert": 4, "pest": 5, "gjasht": 6, "shtat": 7, "tet": 8,
+                "nent": 9, "dhjet": 10}  # fmt: skip
+_SQ_ORDINAL_ENDINGS = ("e", "en", "et", "es", "i", "it", "a", "ave")
+_EN_ORDINALS = {w: n for n, w in enumerate(_words(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
+))}  # fmt: skip
+_EN_ORDINAL_DIGITS = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def _ordinals(text: str, albanian: bool) -> dict[int, int]:
+    """Ordinals in a text ("e dytë", "second", "2nd"): value → offset of the first mention."""
+    found: dict[int, int] = {}
+    tokens = _tokens(text)
+    for i, token in enumerate(tokens):
+        value = None
+        if albanian:
+            before = tokens[i - 1].folded if i else ""
+            if before not in _PARTICLES:
+                continue  # "i/e/të/së" make it an ordinal: "parë" alone is also "seen"
+            for stem, number in _SQ_ORDINALS.items():
+                ending = token.folded[len(stem) :]
+                if token.folded.startswith(stem) and ending in _SQ_ORDINAL_ENDINGS:
+                    value = number
+                    if ending == "e" and number >= 6 and before == "te":
+                        value = None  # "të gjashtë": all six
+                    if number == 1 and before == "te" and i > 1 and tokens[i - 2].folded == "per":
+                        value = None  # "për të parë": in order to see
+                    if number == 1 and ending == "a" and before != "e":
+                        value = None  # "para": before, money
+        else:
+            value = _EN_ORDINALS.get(token.folded)
+        if value is not None:
+            found.setdefault(value, token.start)
+    if not albanian:
+        for match in _EN_ORDINAL_DIGITS.finditer(text):
+            found.setdefault(int(match.group(1)), match.start())
+    return found
+
+
+def _ordinal_name(number: int) -> str:
+    return _EN_ORDINALS_BY_VALUE.get(number, f"{number}th")
+
+
+_EN_ORDINALS_BY_VALUE = {n: w for w, n in _EN_ORDINALS.items()}
+
+
+def _ordinal_flags(source: str, translation: str, original: str, what: str) -> list[Flag]:
+    """A swapped ordinal: the original says "e dytë" where the English says "third".
+
+    An ordinal the English leaves out or rewords ("e parë": "opening", "debut") is not flagged,
+    because English rewords ordinals often; only one replaced by another ordinal is."""
+    source_ordinals, target_ordinals = _ordinals(source, True), _ordinals(translation, False)
+    missing = [n for n in source_ordinals if n not in target_ordinals]
+    extra = [n for n in target_ordinals if n not in source_ordinals]
+    if not (missing and extra):
+        return []
+    said = ", ".join(_ordinal_name(n) for n in sorted(missing, key=source_ordinals.__getitem__))
+    target_said = ", ".join(_ordinal_name(n) for n in sorted(extra, key=target_ordinals.__getitem__))
+    return [Flag(NUMBER, f"{original} says {said}; {what} says {target_said}")]
+
+
 def _number_and_month_flags(source: str, translation: str, source_albanian: bool, what: str) -> list[Flag]:
     source_values, source_date_months = _numbers(source, source_albanian)
     target_values, target_date_months = _numbers(translation, False)
+    if source_albanian:
+        # "e dytë" may come out as "2nd": the ordinal accounts for that number in the English.
+        source_values += [
+            _Value(frozenset({_num(n)}), str(n), soft=True, start=at)
+            for n, at in _ordinals(source, True).items()
+        ]
     flags = []
     missing = [v for v in source_values if not v.soft and not _match(v, target_values)]
     extra = [v for v in target_values if not v.soft and not _match(v, source_values)]
@@ -618,6 +686,9 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
         if extra:
             shown = ", ".join(dict.fromkeys(v.shown for v in extra))
             flags.append(Flag(NUMBER, f"{what} says {shown}; {original} does not"))
+
+    if source_albanian:
+        flags += _ordinal_flags(source, translation, original, what)
 
     source_months = {n: name for n, name, _ in _mentioned_months(source, source_albanian)}
     source_months |= dict(source_date_months)
