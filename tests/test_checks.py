@@ -391,7 +391,7 @@ def test_a_faithful_summary_gets_no_flags() -> None:
         (
             "Kurti visited Skenderaj with Hekuran Murati.",
             NAME,
-            "the summary names Hekuran, Murati; the article does not",
+            "the summary names Hekuran Murati; the article does not",
         ),
         ("The floods hit Drenica in October.", MONTH, "the article says no month; the summary says October"),
     ],

@@ -12,6 +12,7 @@ stay import-light: regular expressions and small data files; babel (CLDR) is loa
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
@@ -603,7 +604,7 @@ def _mentioned_months(text: str, albanian: bool) -> list[tuple[int, str, int]]:
 #: Albanian ordinal stems (folded) and their value: "e parë", "të dytën", "i treti", "e katërt".
 _SQ_ORDINALS = {"par": 1, "dyt": 2, "tret": 3, "katert": 4, "pest": 5, "gjasht": 6, "shtat": 7, "tet": 8,
                 "nent": 9, "dhjet": 10}  # fmt: skip
-_SQ_ORDINAL_ENDINGS = ("e", "en", "et", "es", "i", "it", "a", "ave")
+_SQ_ORDINAL_ENDINGS = ("", "e", "en", "et", "es", "i", "it", "a", "ave")  # "": "i katërt"
 _EN_ORDINALS = {w: n for n, w in enumerate(_words(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
 ))}  # fmt: skip
@@ -798,11 +799,11 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
     names: list[_Name] = []
     allowed: set[str] = set()
     covered: set[int] = set()
-    person_starts = set()
+    person_starts: dict[int, int] = {}  # first token of a known person → index in names
     for start, end, entry in _gazetteer_matches(tokens):
         covered.update(range(start, end))
         if entry.kind == "person":
-            person_starts.add(start)
+            person_starts[start] = len(names)
         allowed |= {fold(e) for e in entry.en}
         allowed |= {fold(w) for e in entry.en for w in re.split(r"[\s-]+", e)}
         shown = entry.written if entry.kind == "person" else entry.en[0]
@@ -850,7 +851,11 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         last = tokens[run[-1]]
         following = run[-1] + 1
         if following in person_starts and not source[last.end : tokens[following].start].strip():
-            continue  # "Edi Rama": the first name of a known person, whose entry is checked
+            # "Edi Rama": the first name of a known person, whose entry is checked.
+            person = names[person_starts[following]]
+            first = " ".join(tokens[k].text for k in run)
+            names[person_starts[following]] = dataclasses.replace(person, shown=f"{first} {person.shown}")
+            continue
 
         shown = " ".join([tokens[k].text for k in run[:-1]] + [_display_name(last.text)])
         names.append(_Name(shown, (), _sq_keys(last.folded), _acronym_after(source, last)))
@@ -896,12 +901,14 @@ def _extra_names(
 ) -> list[str]:
     """Capitalised English words that the reference text does not account for."""
     common = _english_common() | _spelled_out_acronyms(tokens, text)
-    capitalised = [t for t in tokens if _is_capitalised(t.text)]
     content = [t for t in tokens if len(t.text) >= 4]
     if len(content) >= 6 and all(_is_capitalised(t.text) for t in content):
         return []  # a headline in title case: capitals say nothing
-    extra = []
-    for t in capitalised:
+    extra: list[str] = []
+    extra_end = -2  # index in tokens of the last extra word
+    for t_index, t in enumerate(tokens):
+        if not _is_capitalised(t.text):
+            continue
         word = t.folded
         if word in common or len(word) < 2:
             continue
@@ -913,7 +920,12 @@ def _extra_names(
             continue
         if not _is_acronym(t.text) and any(_stems_match(_en_keys(word), keys) for keys in reference_keys):
             continue
-        extra.append(t.text)
+        adjacent = extra_end == t_index - 1 and not text[tokens[t_index - 1].end : t.start].strip()
+        if extra and text and adjacent:
+            extra[-1] = f"{extra[-1]} {t.text}"  # "Ramush Haradinaj": one name, said once
+        else:
+            extra.append(t.text)
+        extra_end = t_index
     return list(dict.fromkeys(extra))
 
 
@@ -1033,6 +1045,7 @@ def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
         set(),
         [_en_keys(t.folded) for t in reference],
         {t.folded for t in reference},
+        summary,
     )
     flags += _report_names([], extra, "the article", "the summary", missing_too=False)
     return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
