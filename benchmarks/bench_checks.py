@@ -46,7 +46,7 @@ def main() -> None:
         default=str(SET),
         help="a trust set in JSON lines; 'independent' is benchmarks/trust_set_independent.jsonl",
     )
-    parser.add_argument("--split", choices=["dev", "heldout", "independent", "all"], default="all")
+    parser.add_argument("--split", choices=["dev", "heldout", "independent", "fresh", "all"], default="all")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--show-false-flags", action="store_true")
     args = parser.parse_args()
