@@ -307,3 +307,82 @@ def test_matching_or_absent_ordinals_are_not_flagged(source: str, translation: s
 )
 def test_a_swapped_ordinal_is_a_number_flag(source: str, translation: str, message: str) -> None:
     assert messages(check_sentence(source, translation), NUMBER) == [message]
+
+
+# --------------------------------------------------------------------------- institution names in English
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (
+            "Autoriteti i Aviacionit Civil njoftoi se aeroporti i Kukësit do të hapet.",
+            "The Civil Aviation Authority announced that Kukes airport will open.",
+        ),
+        ("Gjykata e Lartë nuk pranoi rekursin.", "The High Court did not accept the appeal."),
+        (
+            "Zyra e Komisionerit për të Drejtën e Informimit gjobiti tre institucione.",
+            "The Office of the Information Commissioner fined three institutions.",
+        ),
+        (
+            "Zyra e Komisionerit për të Drejtën e Informimit gjobiti tre institucione.",
+            "The Information and Data Protection Commissioner's office fined three institutions.",
+        ),
+        (
+            "Shqipëria fitoi medaljen e tretë në Kampionatin Evropian të mundjes.",
+            "Albania won its third medal at the European Wrestling Championships.",
+        ),
+        (
+            "Enti Rregullator i Ujit miratoi tarifat e Ujësjellësit të Korçës.",
+            "The Water Regulatory Authority approved the tariffs of the Korca Water Utility.",
+        ),
+        ("Lidhja Demokratike e Kosovës mbajti kuvendin.", "The LDK held its convention."),
+        # a sentence may start with a common word of a place's name ("New" of New York)
+        ("Tarifat e reja u miratuan.", "New tariffs were approved."),
+    ],
+)
+def test_words_of_translated_institution_names_are_not_names(source: str, translation: str) -> None:
+    assert NAME not in kinds(check_sentence(source, translation)), check_sentence(source, translation)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        # a place inside an institution's name is still a place
+        (
+            "Enti Rregullator i Ujit miratoi tarifat e Ujësjellësit të Korçës.",
+            "The Water Regulatory Authority approved the tariffs of the Vlora Water Utility.",
+        ),
+        ("Banka e Shqipërisë uli normën e interesit.", "The Bank of Serbia cut its interest rate."),
+        # the initials must be the name's
+        ("Lidhja Demokratike e Kosovës mbajti kuvendin.", "The PDK held its convention."),
+    ],
+)
+def test_places_inside_institution_names_are_still_checked(source: str, translation: str) -> None:
+    assert NAME in kinds(check_sentence(source, translation))
+
+
+def test_every_english_head_word_is_not_taken_for_a_name() -> None:
+    from importlib import resources
+
+    text = resources.files("translate_cli").joinpath("checkdata", "english_heads.txt").read_text("utf-8")
+    for word in (line for line in text.splitlines() if line.strip() and not line.startswith("#")):
+        translation = f"He spoke in Tirana at the Ohrid {word}."
+        assert NAME in kinds(check_sentence("Ai foli në Tiranë.", translation)), word  # Ohrid is a place
+        assert NAME not in kinds(
+            check_sentence("Ai foli në Tiranë.", f"He spoke in Tirana at the Civic {word}.")
+        )
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (
+            "Kryeministri grek Kiriakos Micotakis vizitoi Tiranën.",
+            "Greek Prime Minister Kyriakos Mitsotakis visited Tirana.",
+        ),
+        ("Trajneri Sylvinho nuk ftoi Myrto Uzunin.", "Uzuni was left out of Sylvinho's squad."),
+    ],
+)
+def test_greek_spellings_and_left_out(source: str, translation: str) -> None:
+    assert not check_sentence(source, translation), check_sentence(source, translation)

@@ -93,10 +93,12 @@ _SQ_SUFFIXES = sorted(
 
 
 # Albanian spells Slavic and other foreign names by ear: Vuçiq for Vučić (English Vucic), Gjukanoviq
-# for Đukanović (Djukanovic), Xhaferi for Džaferi. After fold() has dropped the diacritics, these
+# for Đukanović (Djukanovic), Xhaferi for Džaferi, Micotakis for Mitsotakis (Albanian c is "ts"),
+# Kiriakos for Kyriakos. After fold() has dropped the diacritics, these
 # rewrites bring the Albanian, the native and the English spellings to one form. Order matters:
 # "dj" and "gj" (both Đ) before a lone "d"/"j" could be read.
-_TRANSLITERATION = (("xh", "dz"), ("gj", "d"), ("dj", "d"), ("zh", "z"), ("sh", "s"), ("ch", "c"), ("q", "c"))
+_TRANSLITERATION = (("xh", "dz"), ("gj", "d"), ("dj", "d"), ("zh", "z"), ("sh", "s"), ("ch", "c"), ("q", "c"),
+                    ("ts", "c"), ("tz", "c"), ("y", "i"))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=65536)
@@ -242,6 +244,8 @@ def _english_common() -> frozenset[str]:
     text = resources.files("translate_cli").joinpath("checkdata", "english_common.txt").read_text("utf-8")
     words = (line.strip() for line in text.splitlines() if not line.startswith("#"))
     # Month names and their abbreviations ("Feb.", "Sept."): the month check owns them.
+    heads = resources.files("translate_cli").joinpath("checkdata", "english_heads.txt").read_text("utf-8")
+    words = [*words, *(w.strip() for w in heads.splitlines() if not w.startswith("#"))]
     return frozenset(fold(w) for w in words if w) | frozenset(_months()[1]) | _EN_STOP
 
 
@@ -708,6 +712,7 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
 # --------------------------------------------------------------------------- names
 
 _PARTICLES = {"i", "e", "te", "se"}
+_INSTITUTION_LINKS_SQ = _PARTICLES | {"per", "dhe"}
 
 
 def _display_name(word: str) -> str:
@@ -807,7 +812,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         allowed |= {fold(e) for e in entry.en}
         allowed |= {fold(w) for e in entry.en for w in re.split(r"[\s-]+", e)}
         shown = entry.written if entry.kind == "person" else entry.en[0]
-        names.append(_Name(shown, entry.en, frozenset(), _acronym_after(source, tokens[end - 1])))
+        acronym = _acronym_after(source, tokens[end - 1]) or _initials_before(tokens, end)
+        names.append(_Name(shown, entry.en, frozenset(), acronym))
     demonyms = _demonyms()
     all_stems = tuple(stem for stem, _ in demonyms)
     adjectives = set()
@@ -827,7 +833,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             after_institution = False
             continue
         if not _is_capitalised(token.text):
-            after_institution = after_institution and token.folded in _PARTICLES
+            # "Zyra e Komisionerit për të Drejtën e Informimit": one name through i/e/të/së and për
+            after_institution = after_institution and token.folded in _INSTITUTION_LINKS_SQ
             continue
         if _is_acronym(token.text) and len(token.folded) >= 2:
             after_institution = False
@@ -838,7 +845,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         if keys & translated:
             after_institution = True  # "Ministri i Jashtëm", "Sekretari i Përgjithshëm": one title
             continue
-        if after_institution and i > 0 and tokens[i - 1].folded in _PARTICLES:
+        if after_institution and i > 0 and tokens[i - 1].folded in _INSTITUTION_LINKS_SQ:
             continue  # "Ministria e Shëndetësisë": part of the institution's name
         after_institution = False
         if token.initial or len(token.folded) < 3 or i in adjectives:
@@ -860,6 +867,20 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         shown = " ".join([tokens[k].text for k in run[:-1]] + [_display_name(last.text)])
         names.append(_Name(shown, (), _sq_keys(last.folded), _acronym_after(source, last)))
     return names, allowed, {t.folded for t in tokens}
+
+
+def _initials_before(tokens: list[_Token], end: int) -> str:
+    """The initials of the capitalised name that ends at token `end` - 1, through i/e/të/së/për/dhe.
+
+    "Lidhja Demokratike e Kosovës" gives "LDK": an English "LDK" renders the whole name, Kosovo
+    included."""
+    initials = []
+    i = end - 1
+    while i >= 0 and (_is_capitalised(tokens[i].text) or tokens[i].folded in _INSTITUTION_LINKS_SQ):
+        if _is_capitalised(tokens[i].text):
+            initials.append(tokens[i].text[0].upper())
+        i -= 1
+    return "".join(reversed(initials)) if len(initials) >= 2 else ""
 
 
 def _acronym_after(source: str, token: _Token) -> str:
@@ -904,6 +925,8 @@ def _extra_names(
     content = [t for t in tokens if len(t.text) >= 4]
     if len(content) >= 6 and all(_is_capitalised(t.text) for t in content):
         return []  # a headline in title case: capitals say nothing
+    institution_words = _inside_institution_names(tokens, text)
+    places = _english_place_words()
     extra: list[str] = []
     extra_end = -2  # index in tokens of the last extra word
     for t_index, t in enumerate(tokens):
@@ -912,6 +935,8 @@ def _extra_names(
         word = t.folded
         if word in common or len(word) < 2:
             continue
+        if t_index in institution_words and word not in places and not _is_acronym(t.text):
+            continue  # "Civil Aviation Authority", "Office of the Information Commissioner"
         if t.initial and not _is_acronym(t.text) and word not in _known_english_names():
             continue
         if word in allowed or any(_stems_match(_en_keys(word), _en_keys(a)) for a in allowed):
@@ -951,10 +976,67 @@ def _spelled_out_acronyms(tokens: list[_Token], text: str) -> frozenset[str]:
 
 @functools.cache
 def _known_english_names() -> frozenset[str]:
-    """English names from the gazetteer: checked even at the start of a sentence."""
-    return frozenset(
-        fold(w) for entry in _gazetteer() for e in entry.en for w in e.split() if entry.kind != "country"
+    """English names from the gazetteer: checked even at the start of a sentence.
+
+    Common words of those names ("New" of New York, "Island") are left out: a sentence may start with them."""
+    return (
+        frozenset(
+            fold(w) for entry in _gazetteer() for e in entry.en for w in e.split() if entry.kind != "country"
+        )
+        - _english_common()
     )
+
+
+@functools.cache
+def _english_place_words() -> frozenset[str]:
+    """Words of gazetteer English names and nationalities, checked even inside an institution's name."""
+    words = {fold(w) for entry in _gazetteer() for e in entry.en for w in re.split(r"[\s-]+", e)}
+    words |= {w for _, english in _demonyms() for w in english}
+    return frozenset(words) - _english_common()
+
+
+@functools.cache
+def _english_heads() -> frozenset[str]:
+    text = resources.files("translate_cli").joinpath("checkdata", "english_heads.txt").read_text("utf-8")
+    return frozenset(fold(w.strip()) for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+_INSTITUTION_LINKS = frozenset(_words("and of for the on & de"))
+
+
+def _inside_institution_names(tokens: list[_Token], text: str) -> set[int]:
+    """Indices of capitalised English words that belong to an institution's name with a head noun.
+
+    English puts the head last ("Water Regulatory Authority") and the rest in "of" after it ("Court
+    of Appeal", "Office of the Information Commissioner"): both are translated words."""
+    heads = _english_heads()
+    inside: set[int] = set()
+
+    def joined(left: int, right: int) -> bool:
+        between = text[tokens[left].end : tokens[right].start] if text else " "
+        return between.strip() in ("", "'s", "’s")
+
+    for i, token in enumerate(tokens):
+        if token.folded not in heads or not _is_capitalised(token.text):
+            continue
+        j = i - 1
+        while j >= 0 and joined(j, j + 1):
+            if _is_capitalised(tokens[j].text):
+                inside.add(j)
+            elif tokens[j].folded not in _INSTITUTION_LINKS or not (
+                j and _is_capitalised(tokens[j - 1].text)
+            ):
+                break
+            j -= 1
+        k = i + 1
+        if k < len(tokens) and tokens[k].folded in ("of", "for") and joined(i, k):
+            k += 1
+            if k < len(tokens) and tokens[k].folded == "the" and joined(k - 1, k):
+                k += 1
+            while k < len(tokens) and _is_capitalised(tokens[k].text) and joined(k - 1, k):
+                inside.add(k)
+                k += 1
+    return inside
 
 
 def _report_names(
@@ -984,7 +1066,7 @@ _EN_NEGATION = re.compile(
     # Clear negative paraphrases: "të mos udhëtojnë" as "avoid travelling", "të mos lirohet" as
     # "remain in custody", "nuk do të punojë" as "will be closed".
     r"avoid\w*|refrain\w*|remain\w*|stay(?:s|ed|ing)?|closed|shut|no longer|unless|prevent\w*|"
-    r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom)\b",
+    r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom|left out|exclud\w*|omit\w*)\b",
     re.IGNORECASE,
 )
 _NOT_NEGATION = re.compile(r"\b(?:under\w*|until|union\w*|united|unit\w*|univers\w*|unique\w*|uncle)\b", re.I)
