@@ -7,6 +7,8 @@ use, and with the corruption the rule must still catch, so that precision is not
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translate_cli.checks import NAME, NEGATION, NUMBER, UNTRANSLATED, Flag, check_sentence
 
@@ -386,3 +388,25 @@ def test_every_english_head_word_is_not_taken_for_a_name() -> None:
 )
 def test_greek_spellings_and_left_out(source: str, translation: str) -> None:
     assert not check_sentence(source, translation), check_sentence(source, translation)
+
+
+FIRST_NAMES = ["Albin", "Vjosa", "Edi", "Donika", "Hristijan", "Milojko", "Lumir", "Bedri", "Ardian", "Jakov"]
+SURNAMES = ["Gashi", "Krasniqi", "Hoxha", "Berisha", "Spahiu", "Dervishi", "Marković", "Popović", "Shala"]
+
+
+@given(first=st.sampled_from(FIRST_NAMES), surname=st.sampled_from(SURNAMES))
+@settings(max_examples=40, deadline=None)
+def test_a_person_is_satisfied_by_the_surname_and_missed_without_it(first: str, surname: str) -> None:
+    source = f"Dje foli në Prishtinë ministri {first} {surname}."
+    assert NAME not in kinds(check_sentence(source, f"Minister {surname} spoke in Pristina yesterday."))
+    assert NAME not in kinds(
+        check_sentence(source, f"Minister {first} {surname} spoke in Pristina yesterday.")
+    )
+    flags = check_sentence(source, f"Minister {first} spoke in Pristina yesterday.")
+    assert messages(flags, NAME) == [f"the original names {first} {surname}; the English does not"]
+
+
+def test_a_short_copy_with_one_albanian_word_is_still_a_copy() -> None:
+    assert kinds(check_sentence("Kurti takoi Vučićin.", "Kurti takoi Vučićin.")) == {UNTRANSLATED}
+    assert not check_sentence("Kurti takoi Vučićin.", "Kurti met Vučić.")
+    assert not check_sentence("Kurti – Vučić", "Kurti – Vučić")  # a headline of names is its own translation

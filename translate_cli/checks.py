@@ -329,8 +329,9 @@ def _untranslated(source: str, translation: str) -> Flag | None:
     # ("Ardian Gjini (AAK), Lumir Abdixhiku (LDK) dhe Bedri Hamza (PDK) debatuan në RTK") looks like
     # its translation: judge a copy on the other words only.
     source_words, translation_words = _words_without_names(source), _words_without_names(translation)
-    if len(source_words) >= 8 and (
-        source_words == translation_words or _similar(source_words, translation_words)
+    if source_words and (
+        source_words == translation_words
+        or (len(source_words) >= 8 and _similar(source_words, translation_words))
     ):
         return Flag(UNTRANSLATED, "the English is a copy of the original")
     # Capitalised words are names, which look alike in both languages; Albanian letters (ë, ç) in a
