@@ -49,7 +49,7 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, marian: Path, bart: Path
         patch.setenv("TRANSLATE_CLI_CACHE_DIR", str(folder / "cache"))
         patch.setenv("COLUMNS", "120")
         with redirect_stdout(out), redirect_stderr(err):
-            models = ["--mt-model", str(marian), "--summary-model", str(bart)]
+            models = ["--mt-model", str(marian), "--summary-model", str(bart), "--format", "view"]
             status = main(
                 ["run", "missing.txt", "seeds", "empty.txt", *models, "--report", "r.md", "--json", "r.json"]
             )
@@ -68,12 +68,35 @@ def test_a_folder_run_shows_the_view_and_writes_report_and_json(batch_run: Compl
     for name, date in [("000_fea4830ee9b7d6af.txt", "2023-09"), ("002_ab33e44390d37e2a.txt", "2023-08")]:
         assert re.search(rf"{re.escape(name)}\s+{date}", out)
     assert out.count("Summary") == 2 and "Albanian" in out and "English" in out
+    for section in out.split("000_fea4830ee9b7d6af.txt")[1:]:  # the gist before the long text
+        assert section.index("Summary") < section.index("Albanian")
     assert [Path(a["path"]).name for a in batch_run.articles[1:3]] == [
         "000_fea4830ee9b7d6af.txt",
         "002_ab33e44390d37e2a.txt",
     ]
     assert batch_run.report.startswith("# Translation report")
-    assert "## 000\\_fea4830ee9b7d6af.txt · 2023-09" in batch_run.report
+    assert "000\\_fea4830ee9b7d6af.txt · 2023-09" in batch_run.report
+
+
+def test_the_report_starts_with_a_digest_linking_to_each_section(batch_run: CompletedRun) -> None:
+    report = batch_run.report
+    digest = report.split("## Digest\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert digest[:2] == ["| Date | Article | Summary |", "| --- | --- | --- |"]
+    rows = digest[2:]
+    assert len(rows) == 4  # every input, failed ones too
+    dates = [row.split(" | ")[0].removeprefix("| ") for row in rows]
+    assert dates == ["2023-08", "2023-09", "—", "—"]  # sorted by date, undated last
+    for row in rows:
+        anchor = re.search(r"\]\(#(article-\d)\)", row).group(1)
+        assert f'## <a id="{anchor}"></a>' in report  # each row links to its section
+    good = batch_run.articles[1]
+    title_words = good["translation"].split()[:3]
+    section = report.split('<a id="article-2"></a>', 1)[1].split("\n## ", 1)[0]
+    assert section.split("\n", 1)[0].split()[:3] == [w.replace("_", "\\_") for w in title_words]
+    assert "seeds/000\\_fea4830ee9b7d6af.txt · 2023-09" in section  # path and date under the title
+    assert section.index("> [!NOTE]") < section.index("> [!WARNING]") < section.index("| ¶ |")
+    assert "| | |" not in report and "|  |  |" not in report  # no empty rows for paragraph breaks
+    assert "> [!CAUTION]\n> **Error:** missing.txt: no such file" in report
 
 
 def test_json_follows_the_documented_schema(batch_run: CompletedRun) -> None:
@@ -99,12 +122,18 @@ def test_report_has_models_date_summary_and_aligned_table(batch_run: CompletedRu
     article = batch_run.articles[1]
     assert "- **Translation model:**" in report and "- **Summary model:**" in report
     assert re.search(r"- \*\*Run:\*\* \d{4}-\d\d-\d\dT", report)
-    assert "### Summary" in report
-    section = report.split("## 000\\_fea4830ee9b7d6af.txt", 1)[1].split("\n## ", 1)[0]
-    rows = section.split("| --- | --- |\n", 1)[1].strip().splitlines()
-    units = sum(len(p["sentences"]) for p in article["paragraphs"])
-    assert len(rows) == units + len(article["paragraphs"]) - 1  # one per unit, one per paragraph break
-    assert all(row.count(" | ") == 1 or row == "| | |" for row in rows)
+    section = report.split('<a id="article-2"></a>', 1)[1].split("\n## ", 1)[0]
+    assert "> **Summary**" in section
+    rows = section.split("| --: | --- | --- |\n", 1)[1].strip().splitlines()
+    assert len(rows) == sum(len(p["sentences"]) for p in article["paragraphs"])  # one per unit
+    assert all(row.count(" | ") == 2 for row in rows)
+    numbers = [row.split(" | ")[0].removeprefix("| ").strip() for row in rows]
+    expected = [
+        str(n) if i == 0 else ""
+        for n, p in enumerate(article["paragraphs"], 1)
+        for i in range(len(p["sentences"]))
+    ]
+    assert numbers == expected  # paragraph numbers mark the breaks
 
 
 def test_stdin_is_read_with_dash(cli, models: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,6 +156,7 @@ def test_failed_files_exit_1_and_every_output_is_still_written(batch_run: Comple
     assert "2 of 4 articles translated, 2 failed" in err
     assert len(batch_run.articles) == 4
     assert "**Error:** missing.txt: no such file" in batch_run.report
+    assert not Path("-").exists()
 
 
 @pytest.mark.parametrize(
@@ -172,15 +202,16 @@ ONE_PARAGRAPH = "Lideri i Koresë së Veriut, Kim Jong Un, pritet të takojë pr
 def test_narrow_terminals_stack_the_columns(cli, models: list[str], monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
     Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
-    status, out, _ = cli("run", "a.txt", *models)
+    status, out, _ = cli("run", "a.txt", *models, "--format", "view")
     assert status == 0
-    assert "Albanian" not in out and "Lideri i Koresë" in out
+    assert "Albanian: Lideri i Koresë" in out and "English: " in out  # labelled, one under the other
+    assert not any("Albanian" in line and "English" in line for line in out.splitlines())  # no columns
     assert max(len(line) for line in out.splitlines()) <= 60
 
 
 def test_rich_markup_in_articles_prints_literally(cli, models: list[str]) -> None:
     Path("markup.txt").write_text("Ai shkroi [bold]kujdes[/bold] [link=x]y[/link].", encoding="utf-8")
-    status, out, _ = cli("run", "markup.txt", *models)
+    status, out, _ = cli("run", "markup.txt", *models, "--format", "view")
     assert status == 0
     assert "Ai shkroi [bold]kujdes[/bold] [link=x]y[/link]." in out
 

@@ -54,10 +54,10 @@ def result_with(source: str, translation: str, summary: str = "Summary.") -> Run
 @pytest.mark.parametrize("text", HOSTILE)
 def test_article_text_cannot_break_the_table_or_inject_markup(text: str) -> None:
     report = render_markdown(result_with(text, text, summary=text))
-    table = report.split("| --- | --- |\n", 1)[1].splitlines()
-    assert len(table) == 4  # headline row, paragraph break, two sentence rows
+    table = report.split("| --: | --- | --- |\n", 1)[1].splitlines()
+    assert len(table) == 3  # headline row and two sentence rows: no empty row for the break
     for row in table:
-        assert len(re.split(r"(?<!\\)\|", row)) == 4, row  # exactly two cells
+        assert len(re.split(r"(?<!\\)\|", row)) == 5, row  # exactly three cells
     for dangerous in (r"<script", r"<img", r"(?<!\\)\]\(", r"!(?<!\\)\[", r"(?<!\\)`"):
         assert not re.search(dangerous, report.split("\n## ", 1)[1]), dangerous
 

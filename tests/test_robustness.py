@@ -23,7 +23,7 @@ def squeeze(text: str) -> str:
 
 
 def run_json(cli, *args) -> tuple[int, dict, str, str]:
-    status, out, err = cli("run", *args, "--json", "r.json", "--report", "r.md")
+    status, out, err = cli("run", *args, "--json", "r.json", "--report", "r.md", "--format", "view")
     return status, json.loads(Path("r.json").read_text(encoding="utf-8")), out, err
 
 

@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,12 @@ EXIT_USAGE = 2
 EXIT_MODEL_MISSING = ModelUnavailable.exit_status
 EXIT_INTERRUPTED = 130
 
+#: What `run` can print on standard output (--format).
+STDOUT_FORMATS = ("view", "text", "markdown", "json")
+#: The file name that means standard output for --report and --json.
+STDOUT_NAME = Path("-")
+STDIN_HINT = "reading from standard input; end with Ctrl-D"
+
 EXIT_STATUSES = """\
 exit status:
   0    every input was processed
@@ -40,12 +47,23 @@ exit status:
 """
 
 
+EXAMPLES = """\
+examples:
+  translate-cli run article.txt                 side by side in the terminal, summary first
+  translate-cli run news/ --report report.md    every *.txt below news/, plus a Markdown report
+  translate-cli run news/ > english.txt         plain English text when stdout is not a terminal
+  translate-cli run a.txt --json - | jq .       JSON on standard output
+  pbpaste | translate-cli run -                 read one article from standard input
+  translate-cli cache info                      where results and converted models are kept
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `translate-cli` and its commands."""
     parser = argparse.ArgumentParser(
         prog="translate-cli",
         description="Translate Albanian news articles into English, with a short English summary.",
-        epilog=EXIT_STATUSES,
+        epilog=EXAMPLES + "\n" + EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"translate-cli {__version__}")
@@ -76,8 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[model_options, cache_options],
         help="translate and summarize articles",
         description="Translate and summarize article files, folders (every *.txt below them) "
-        "or standard input (-), showing the original and English side by side.",
-        epilog=EXIT_STATUSES,
+        "or standard input (-). On a terminal, shows the summary and then the original and "
+        "English side by side; in a pipe, prints plain English text.",
+        epilog=EXAMPLES + "\n" + EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("paths", nargs="+", metavar="PATH", help="article file, folder, or - for stdin")
@@ -87,10 +106,28 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--prompt",
         metavar="NAME_OR_FILE",
-        help="summarizer prompt template from prompts/ or a file (default: by model family)",
+        help=f"summarizer prompt template: {_prompt_names()}, or a file (default: by model family)",
     )
-    run.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
-    run.add_argument("--json", metavar="FILE.json", type=Path, help="write machine-readable results")
+    run.add_argument(
+        "--format",
+        choices=STDOUT_FORMATS,
+        help="what to print on standard output (default: view on a terminal, text otherwise)",
+    )
+    run.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour on standard output (default auto: on a terminal, unless NO_COLOR is set)",
+    )
+    run.add_argument(
+        "--report", metavar="FILE.md", type=Path, help="write a Markdown report (- for standard output)"
+    )
+    run.add_argument(
+        "--json",
+        metavar="FILE.json",
+        type=Path,
+        help="write machine-readable results (- for standard output)",
+    )
     run.add_argument(
         "--jsonl",
         metavar="FILE.jsonl",
@@ -146,6 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _prompt_names() -> str:
+    """The bundled prompt template names, for --help; never fails."""
+    from .prompts import available_prompts
+
+    try:
+        return ", ".join(available_prompts()) or "none bundled"
+    except TranslateCliError:
+        return "none bundled"
+
+
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -179,8 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """`translate-cli run`: process the inputs, write the outputs, show the results."""
     for output in (args.report, args.json, args.jsonl):
-        if output is not None and not (output.parent if output.parent != Path("") else Path(".")).is_dir():
+        if output is None or output == STDOUT_NAME:
+            continue
+        if not (output.parent if output.parent != Path("") else Path(".")).is_dir():
             raise UsageError(f"cannot write {output}: folder {output.parent} does not exist")
+    stdout_format = _stdout_format(args)
     options = RunOptions(
         mt_model=settings.mt_model(args.mt_model),
         summary_model=settings.summary_model(args.summary_model),
@@ -196,7 +246,10 @@ def run_command(args: argparse.Namespace) -> int:
     )
     from rich.console import Console
 
-    stderr = Console(stderr=True)
+    stderr = Console(stderr=True, no_color=args.color == "never" or None)
+    stdout = _stdout_console(args.color)
+    if "-" in args.paths and not args.quiet and _is_terminal(sys.stdin):
+        _print_error(STDIN_HINT, label="note")
     jsonl = _open_jsonl(args.jsonl)
     jsonl_failure = None
     try:
@@ -210,14 +263,14 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         if jsonl is not None:
             jsonl.close()
+    result = replace(result, inputs=tuple(args.paths))
     _write_outputs(result, args.report, args.json)
     if jsonl_failure:
         raise UsageError(jsonl_failure)
 
-    if not args.quiet:
-        from .render import closing_line, render_run
+    from .render import closing_line
 
-        render_run(result, Console())
+    _print_stdout(result, stdout_format, stdout)
     for warning in result.warnings:
         _print_error(warning, label="warning")
     for article in result.failed:
@@ -225,6 +278,62 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         stderr.print(closing_line(result), highlight=False, markup=False)
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
+
+
+def _stdout_format(args: argparse.Namespace) -> str | None:
+    """What goes to standard output: --format, a `-` output, or by default view on a terminal
+    and text otherwise; None when -q leaves it empty. Two outputs to stdout is a usage error."""
+    dashed = [fmt for path, fmt in ((args.report, "markdown"), (args.json, "json")) if path == STDOUT_NAME]
+    chosen = sorted({*dashed, *([args.format] if args.format else [])})
+    if len(chosen) > 1 or len(dashed) > 1:
+        raise UsageError("only one output can go to standard output; write the others to files")
+    if chosen:
+        return chosen[0]
+    if args.quiet:
+        return None
+    return "view" if _is_terminal(sys.stdout) else "text"
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):  # replaced or closed streams
+        return False
+
+
+def _stdout_console(color: str) -> Console:
+    """The console for standard output; --color always forces colour even in a pipe."""
+    from rich.console import Console
+
+    if color == "always":
+        return Console(force_terminal=True)
+    return Console(no_color=color == "never" or None)
+
+
+def _print_stdout(result: RunResult, fmt: str | None, console: Console) -> None:
+    """Show the results in the chosen format; plain text leaves article warnings out, so stderr
+    says how many each article has and where to see them."""
+    if fmt is None:
+        return
+    if fmt == "view":
+        from .render import render_run
+
+        render_run(result, console)
+        return
+    from .report import get_writer
+
+    sys.stdout.write(get_writer(fmt)(result))
+    sys.stdout.flush()
+    if fmt == "text":
+        names = result.display_names()
+        for article in result.articles:
+            if article.warnings:
+                count = len(article.warnings)
+                _print_error(
+                    f"{names[article.source]}: {count} warning{'s' if count > 1 else ''}; "
+                    "--format view, --report or --json show them",
+                    label="warning",
+                )
 
 
 def _run_with_progress(paths: list[str], options: RunOptions, console: Console, *, show: bool) -> RunResult:
@@ -279,7 +388,7 @@ def _write_outputs(result: RunResult, report: Path | None, json_path: Path | Non
 
     failures = []
     for path, fmt in ((report, "markdown"), (json_path, "json")):
-        if path is None:
+        if path is None or path == STDOUT_NAME:  # printed by _print_stdout
             continue
         try:
             write_atomic(path, get_writer(fmt)(result))

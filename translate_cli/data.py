@@ -86,6 +86,16 @@ class ArticleResult:
         """A short display name: the file name, or "<stdin>"."""
         return self.source if self.source.startswith("<") else Path(self.source).name
 
+    def title(self, words: int = 12) -> str | None:
+        """The translated headline, else the first `words` words of the translation; None if failed."""
+        if self.error is not None or not self.paragraphs:
+            return None
+        headline = next((p for p in self.paragraphs if p.kind == HEADLINE and p.translation.strip()), None)
+        if headline is not None:
+            return " ".join(headline.translation.split())
+        text = (self.translation or "").split()
+        return " ".join(text[:words]) + ("…" if len(text) > words else "")
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -134,8 +144,35 @@ class RunResult:
     cache_misses: int = 0  # translations and summaries computed
     started: str = ""  # ISO 8601 time the run started
     warnings: tuple[str, ...] = ()  # run-level notices, e.g. a damaged cache moved aside
+    inputs: tuple[str, ...] = ()  # the paths as given (files, folders, "-"), for display names
 
     @property
     def failed(self) -> tuple[ArticleResult, ...]:
         """The inputs that could not be processed."""
         return tuple(a for a in self.articles if a.error is not None)
+
+    def display_names(self) -> dict[str, str]:
+        """A short, distinct name per article source, for headings.
+
+        A file found in a folder given as input is named by its path relative to that folder
+        (`a/lajmi.txt`, `b/lajmi.txt`); other files by their file name. A name that two
+        sources would share falls back to the path as given.
+        """
+        folders = [Path(p) for p in self.inputs if p != "-" and Path(p).is_dir()]
+        names: dict[str, str] = {}
+        for article in self.articles:
+            names[article.source] = _short_name(article.source, folders)
+        taken: dict[str, int] = {}
+        for name in names.values():
+            taken[name] = taken.get(name, 0) + 1
+        return {source: name if taken[name] == 1 else source for source, name in names.items()}
+
+
+def _short_name(source: str, folders: list[Path]) -> str:
+    if source.startswith("<"):
+        return source
+    path = Path(source)
+    for folder in folders:
+        if path.is_relative_to(folder) and path != folder:
+            return path.relative_to(folder).as_posix()
+    return path.name

@@ -19,31 +19,37 @@ SENTENCE_ROWS_WIDTH = 100
 STACKED_WIDTH = 70
 
 _KIND_STYLES = {HEADLINE: "bold", DATELINE: "italic"}
+#: Put before the original and the translation when they stack on a narrow terminal.
+STACKED_LABELS = ("Albanian: ", "English: ")
 #: Put before a translation that still looked degenerate after a retry.
 LOW_QUALITY_MARK = "⚠ low quality:"
 
 
 def render_run(result: RunResult, console: Console) -> None:
     """Show every article of a run."""
+    names = result.display_names()
     for article in result.articles:
-        render_article(article, console)
+        render_article(article, console, name=names.get(article.source))
 
 
-def render_article(article: ArticleResult, console: Console) -> None:
-    """Show one article: heading, warnings, side-by-side text, and the summary panel."""
-    title = Text(article.name, style="bold")
+def render_article(article: ArticleResult, console: Console, *, name: str | None = None) -> None:
+    """Show one article: heading, the summary panel first, warnings, then the side-by-side text.
+
+    `name` is the heading (default: the file name); the gist comes before the long text.
+    """
+    title = Text(name or article.name, style="bold")
     if article.date:
         title.append(f"  {article.date}", style="cyan")
     console.rule(title)
     if article.error is not None:
         console.print(Text(f"error: {article.error}", style="bold red"))
         return
-    for warning in article.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
-    console.print(side_by_side(article.paragraphs, console.width))
     if article.summary is not None:
         summary = Panel(Text(article.summary), title="Summary", title_align="left", border_style="green")
         console.print(summary)
+    for warning in article.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    console.print(side_by_side(article.paragraphs, console.width))
 
 
 def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Table | Group:
@@ -54,8 +60,10 @@ def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Tab
         for paragraph in paragraphs:
             style = _KIND_STYLES.get(paragraph.kind, "")
             blocks += [
-                Text(paragraph.source, style=f"dim {style}".strip()),
-                _paragraph_translation(paragraph, style),
+                Text.assemble(
+                    (STACKED_LABELS[0], "bold dim"), Text(paragraph.source, style=f"dim {style}".strip())
+                ),
+                Text.assemble((STACKED_LABELS[1], "bold"), _paragraph_translation(paragraph, style)),
                 Text(""),
             ]
         return Group(*blocks)

@@ -1,4 +1,4 @@
-"""Report writers: Markdown and JSON, picked by `get_writer`, written atomically.
+"""Report writers: Markdown, JSON and plain text, picked by `get_writer`, written atomically.
 
 Writers only format a RunResult; they never recompute anything.
 """
@@ -60,35 +60,73 @@ def render_markdown(result: RunResult) -> str:
         f"- **Cache:** {result.cache_hits} hits, {result.cache_misses} misses",
     ]
     lines += [f"- **Warning:** {escape_markdown(w)}" for w in result.warnings]
+    names = result.display_names()
+    anchors = {article.source: f"article-{number}" for number, article in enumerate(result.articles, 1)}
+    if len(result.articles) > 1:
+        lines += ["", *_digest_markdown(result, names, anchors)]
     for article in result.articles:
-        lines += ["", *_article_markdown(article)]
+        lines += ["", *_article_markdown(article, names[article.source], anchors[article.source])]
     return "\n".join(lines) + "\n"
 
 
-def _article_markdown(article: ArticleResult) -> list[str]:
-    heading = escape_markdown(article.name)
-    if article.date:
-        heading += f" · {article.date}"
-    lines = [f"## {heading}", ""]
+def _digest_markdown(result: RunResult, names: dict[str, str], anchors: dict[str, str]) -> list[str]:
+    """One row per article, sorted by date (undated last), each linking to its section."""
+    with_summary = any(a.summary is not None for a in result.articles)
+    header = (
+        "| Date | Article | Summary |\n| --- | --- | --- |"
+        if with_summary
+        else "| Date | Article |\n| --- | --- |"
+    )
+    lines = ["## Digest", "", *header.split("\n")]
+    ordered = sorted(result.articles, key=lambda a: (a.date is None, a.date or ""))  # stable: input order
+    for article in ordered:
+        title = article.title() or names[article.source]
+        link = f"[{escape_markdown(title)}](#{anchors[article.source]})"
+        row = f"| {article.date or '—'} | {link} |"
+        if with_summary:
+            if article.error is not None:
+                gist = f"failed: {escape_markdown(article.error)}"
+            else:
+                gist = escape_markdown(one_line(article.summary or ""))
+            row += f" {gist} |"
+        lines.append(row)
+    return lines
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """The first sentence of `text` on one line, cut at a word boundary near `limit` characters."""
+    flat = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", flat)
+    first = match.group(1) if match else flat
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _article_markdown(article: ArticleResult, name: str, anchor: str) -> list[str]:
+    title = article.title()
+    lines = [f'## <a id="{anchor}"></a>{escape_markdown(title or name)}', ""]
     if article.error is not None:
-        return [*lines, f"**Error:** {escape_markdown(article.error)}"]
-    for warning in article.warnings:
-        lines.append(f"> **Warning:** {escape_markdown(warning)}")
-    if article.warnings:
-        lines.append("")
+        return [*lines, "> [!CAUTION]", f"> **Error:** {escape_markdown(article.error)}"]
+    lines += [escape_markdown(article.source) + (f" · {article.date}" if article.date else ""), ""]
     if article.summary is not None:
-        lines += ["### Summary", "", escape_markdown(article.summary, inline=False), ""]
-    lines += ["### Text", "", "| Albanian | English |", "| --- | --- |"]
-    for number, paragraph in enumerate(article.paragraphs):
-        if number:
-            lines.append("| | |")  # an empty row marks the paragraph break
+        summary = escape_markdown(article.summary, inline=False).splitlines() or [""]
+        lines += ["> [!NOTE]", "> **Summary**", ">", *(f"> {line}".rstrip() for line in summary), ""]
+    if article.warnings:
+        lines += ["> [!WARNING]"]
+        lines += [f"> - {escape_markdown(warning)}" for warning in article.warnings]
+        lines.append("")
+    # The first column numbers the paragraphs, on each paragraph's first row: paragraph breaks
+    # show without empty rows.
+    lines += ["| ¶ | Albanian | English |", "| --: | --- | --- |"]
+    for number, paragraph in enumerate(article.paragraphs, 1):
         style = {HEADLINE: "**", DATELINE: "_"}.get(paragraph.kind, "")
-        for sentence in paragraph.sentences:
+        for index, sentence in enumerate(paragraph.sentences):
             source = _styled(escape_markdown(sentence.source), style)
             translation = _styled(escape_markdown(sentence.translation), style)
             if sentence.low_quality:
                 translation = f"{LOW_QUALITY_MARK} {translation}"
-            lines.append(f"| {source} | {translation} |")
+            lines.append(f"| {number if index == 0 else ''} | {source} | {translation} |")
     return lines
 
 
@@ -134,11 +172,29 @@ def article_json(article: ArticleResult) -> dict:
     }
 
 
-WRITERS: dict[str, Writer] = {"markdown": render_markdown, "json": render_json}
+def render_text(result: RunResult) -> str:
+    """Plain text for pipes: per article a `==> name · date <==` header, the English
+    translation with its paragraphs, then the summary. No styling, no padding."""
+    names = result.display_names()
+    blocks = []
+    for article in result.articles:
+        header = names[article.source] + (f" · {article.date}" if article.date else "")
+        parts = [f"==> {header} <=="]
+        if article.error is not None:
+            parts.append(f"error: {article.error}")
+        else:
+            parts += [p.translation for p in article.paragraphs if p.translation]
+            if article.summary is not None:
+                parts.append(f"Summary: {' '.join(article.summary.split())}")
+        blocks.append("\n\n".join(parts))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+WRITERS: dict[str, Writer] = {"markdown": render_markdown, "json": render_json, "text": render_text}
 
 
 def get_writer(fmt: str) -> Writer:
-    """The writer for an output format: "markdown" or "json"."""
+    """The writer for an output format: "markdown", "json" or "text"."""
     try:
         return WRITERS[fmt]
     except KeyError:

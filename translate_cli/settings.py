@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-sq-en"
@@ -40,16 +41,17 @@ def summary_model(option: str | None) -> str:
 
 
 _SIZE_UNITS = {"": 1, "B": 1, "KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
+_SIZE = re.compile(r"\A\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*\Z")
 
 
 def parse_size(value: str) -> int:
     """Bytes in a size such as "5MB", "200 KB" or "1048576"; ValueError if it is not one."""
-    text = value.strip().upper()
-    number = text.rstrip("KMGB ")
-    unit = text[len(number) :].strip()
-    if unit not in _SIZE_UNITS or not number:
-        raise ValueError(f"{value!r} is not a size such as 5MB, 200KB or 1000000")
-    size = int(float(number) * _SIZE_UNITS[unit])
+    match = _SIZE.match(value)
+    if match is None or match.group(2).upper() not in _SIZE_UNITS:
+        raise ValueError(
+            f"{value!r} is not a size: write a number with B, KB, MB or GB, such as 5MB or 200KB"
+        )
+    size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
     if size < 1:
         raise ValueError(f"{value!r} is not a positive size")
     return size

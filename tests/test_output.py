@@ -1,0 +1,166 @@
+"""Everyday use through the CLI: what goes to stdout (view, text, Markdown, JSON), colour, folder
+names, the stdin hint, help text and small input errors.
+
+One tiny folder is translated once; every test then reruns it from that warm cache, so no test
+here loads a model.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from translate_cli.cli import STDIN_HINT, main
+from translate_cli.prompts import available_prompts
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = {
+    "a/lajmi.txt": "date 2023-09-12 Kim pritet të takojë Putinin\n\nKim Jong Un takon Putinin. Ai tha.",
+    "b/lajmi.txt": "date 2023-08 Letra e Kimit\n\nLideri i Koresë së Veriut i dërgoi një letër Putinit.",
+}
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory, marian: Path, bart: Path) -> Path:
+    """A folder `news/` with two `lajmi.txt` in different subfolders, and a cache holding them."""
+    folder = tmp_path_factory.mktemp("warm")
+    for name, text in ARTICLES.items():
+        (folder / "news" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "news" / name).write_text(text, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        status = main(["run", "news", "--mt-model", str(marian), "--summary-model", str(bart), "-q"])
+    assert status == 0
+    return folder
+
+
+@pytest.fixture
+def run_news(cli, warm: Path, tmp_path: Path, models: list[str]):
+    """Run `translate-cli run news ...` from a copy of the warm cache; (status, stdout, stderr)."""
+    shutil.copytree(warm / "news", tmp_path / "news")
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        return cli("run", "news", *models, *args)
+
+    return run
+
+
+def test_stdout_in_a_pipe_is_plain_text_with_paragraphs_then_the_summary(run_news) -> None:
+    status, out, err = run_news()
+    assert status == 0, err
+    assert re.search(r"cache: \d+ hits, 0 misses", err)  # served from the warm cache
+    blocks = out.rstrip("\n").split("\n\n")
+    assert blocks[0] == "==> a/lajmi.txt · 2023-09-12 <=="
+    assert blocks[3].startswith("Summary: ")  # headline, paragraph, then the summary
+    assert blocks[4] == "==> b/lajmi.txt · 2023-08 <=="
+    assert not any(line != line.rstrip() for line in out.splitlines())  # no padding
+    assert not re.search("[─│╭╮╰╯]", out) and not ANSI.search(out)
+
+
+def test_format_view_markdown_and_json_go_to_stdout(run_news) -> None:
+    status, view, _ = run_news("--format", "view")
+    assert status == 0 and "Albanian" in view and "╭─ Summary" in view
+    status, markdown, _ = run_news("--format", "markdown")
+    assert status == 0 and markdown.startswith("# Translation report") and "## Digest" in markdown
+    status, document, _ = run_news("--format", "json")
+    assert status == 0 and len(json.loads(document)["articles"]) == 2
+
+
+def test_dash_writes_the_json_or_the_report_to_stdout(run_news) -> None:
+    status, out, _ = run_news("--json", "-", "--report", "r.md")
+    assert status == 0
+    assert [a["path"] for a in json.loads(out)["articles"]] == ["news/a/lajmi.txt", "news/b/lajmi.txt"]
+    assert Path("r.md").is_file() and not Path("-").exists()
+    status, out, _ = run_news("--report", "-")
+    assert status == 0 and out.startswith("# Translation report") and not Path("-").exists()
+    status, out, _ = run_news("--report", "-", "-q")  # an explicit stdout output is printed even with -q
+    assert status == 0 and out.startswith("# Translation report")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--json", "-", "--report", "-"],
+        ["--json", "-", "--format", "text"],
+        ["--report", "-", "--format", "json"],
+    ],
+)
+def test_two_outputs_on_stdout_are_a_usage_error(run_news, args: list[str]) -> None:
+    status, out, err = run_news(*args)
+    assert status == 2 and out == ""
+    assert (
+        err == "translate-cli: error: only one output can go to standard output; write the others to files\n"
+    )
+
+
+def test_color_always_never_and_no_color(run_news, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ANSI.search(run_news("--format", "view", "--color", "always")[1])  # even in a pipe
+    assert not ANSI.search(run_news("--format", "view", "--color", "never")[1])
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not ANSI.search(run_news("--format", "view")[1])
+
+
+def test_files_in_folders_are_named_by_their_path_in_the_folder(run_news) -> None:
+    _, view, _ = run_news("--format", "view")
+    assert "a/lajmi.txt" in view and "b/lajmi.txt" in view
+    _, report, _ = run_news("--format", "markdown")
+    assert "news/a/lajmi.txt · 2023-09-12" in report and "news/b/lajmi.txt · 2023-08" in report
+    _, text, _ = run_news()
+    assert text.count("==> a/lajmi.txt") == 1 and text.count("==> b/lajmi.txt") == 1
+
+
+def test_the_digest_is_sorted_by_date_and_titled_by_the_headline(run_news) -> None:
+    _, report, _ = run_news("--format", "markdown")
+    _, document, _ = run_news("--format", "json")
+    articles = json.loads(document)["articles"]
+    rows = report.split("## Digest\n\n", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    assert [row.split(" | ")[0] for row in rows] == ["| 2023-08", "| 2023-09-12"]
+    headline = articles[1]["paragraphs"][0]["sentences"][0]["translation"]  # b's translated headline
+    assert rows[0].split(" | ")[1].startswith("[" + " ".join(headline.split())[:20].replace("_", "\\_"))
+    assert "(#article-2)" in rows[0]
+
+
+def test_stdin_from_a_terminal_gets_a_hint(cli, models: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"Ai tha.")))
+    status, _, err = cli("run", "-", *models, "--no-summary")
+    assert status == 0 and err.startswith(f"translate-cli: note: {STDIN_HINT}\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Ai tha.")))
+    assert STDIN_HINT not in cli("run", "-", *models, "--no-summary")[2]  # piped: no hint
+
+
+def test_help_has_examples_and_run_help_names_the_prompts(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    top = capsys.readouterr().out
+    assert "examples:" in top and "translate-cli run news/ > english.txt" in top
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    run_help = " ".join(capsys.readouterr().out.split())
+    assert "examples:" in run_help
+    assert all(name in run_help for name in available_prompts()) and "plain" in run_help
+
+
+def test_a_bad_max_size_says_what_a_size_looks_like(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "a.txt", "--max-size", "5XB"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --max-size: '5XB' is not a size: write a number with B, KB, MB or GB" in err
+    assert "could not convert" not in err
+
+
+def test_report_json_is_git_ignored_like_report_md() -> None:
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/report.md" in ignored and "/report.json" in ignored
