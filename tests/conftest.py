@@ -76,6 +76,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("TRANSLATE_CLI_DEVICE", "cpu")  # device tests ask for CUDA themselves
     for name in ("TRANSLATE_CLI_MT_MODEL", "TRANSLATE_CLI_SUMMARY_MODEL"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path

@@ -104,12 +104,16 @@ def test_json_follows_the_documented_schema(batch_run: CompletedRun) -> None:
     assert set(document) >= {"version", "models", "cache", "articles"}
     assert document["version"] == 1
     assert set(document["models"]) == {"translation", "summary"}
+    for model in document["models"].values():
+        assert set(model) == {"id", "revision", "path", "backend", "compute_type", "device"}
+        assert (model["backend"], model["compute_type"], model["device"]) == ("ctranslate2", "int8", "cpu")
     assert set(document["cache"]) == {"hits", "misses"}
     good, failed = document["articles"][1], document["articles"][3]
     assert set(good) == {"path", "date", "warnings", "error", "paragraphs", "translation", "summary"}
     assert good["date"] == "2023-09" and good["error"] is None
     sentences = [s for p in good["paragraphs"] for s in p["sentences"]]
-    assert all(set(s) == {"source", "translation", "low_quality"} for s in sentences)
+    assert all(set(s) == {"source", "translation", "low_quality", "score", "retried"} for s in sentences)
+    assert all(isinstance(s["score"], float) and isinstance(s["retried"], bool) for s in sentences)
     assert good["translation"] == "\n\n".join(
         " ".join(s["translation"] for s in p["sentences"] if s["translation"]) for p in good["paragraphs"]
     )
@@ -121,6 +125,7 @@ def test_report_has_models_date_summary_and_aligned_table(batch_run: CompletedRu
     report = batch_run.report
     article = batch_run.articles[1]
     assert "- **Translation model:**" in report and "- **Summary model:**" in report
+    assert report.count(" on ctranslate2 (int8, cpu)") == 2
     assert re.search(r"- \*\*Run:\*\* \d{4}-\d\d-\d\dT", report)
     section = report.split('<a id="article-2"></a>', 1)[1].split("\n## ", 1)[0]
     assert "> **Summary**" in section

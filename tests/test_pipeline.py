@@ -100,7 +100,7 @@ def test_unreadable_inputs_are_reported_and_the_rest_processed(
 
 
 def test_t5_summarizer_gets_its_prompt(seeds: Path, marian: Path, t5: Path, tmp_path: Path) -> None:
-    options = RunOptions(mt_model=str(marian), summary_model=str(t5), cache_dir=tmp_path / "c")
+    options = RunOptions(mt_model=str(marian), summary_model=str(t5), cache_dir=tmp_path / "c", device="cpu")
     assert resolve_prompt(None, resolve_model(str(t5))).text == "summarize: {text}"
     result = run([str(seeds / "000_fea4830ee9b7d6af.txt")], options)
     assert isinstance(result.articles[0].summary, str)

@@ -149,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=_positive_int, default=16, metavar="N", help="sentences per batch (default 16)"
     )
     run.add_argument(
-        "--device", choices=["auto", "cpu", "cuda"], default="auto", help="where models run (default auto)"
+        "--device",
+        choices=["auto", "cpu", "cuda"],
+        help=f"where models run (env {settings.ENV_DEVICE}; default auto: CUDA when a GPU is visible)",
     )
     run.add_argument(
         "--backend",
@@ -238,7 +240,7 @@ def run_command(args: argparse.Namespace) -> int:
         prompt=args.prompt,
         beams=args.beams,
         batch_size=args.batch_size,
-        device=args.device,
+        device=settings.device(args.device),
         backend=args.backend,
         max_bytes=args.max_size,
         cache_dir=settings.cache_dir(args.cache_dir),

@@ -16,18 +16,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .data import ModelInfo
-from .errors import ModelUnavailable, UsageError
+from .data import EngineIdentity, ModelInfo
+from .engines import BatchCallback, Generation, resolve_device
+from .errors import ModelUnavailable
 from .seq2seq import (
-    BatchCallback,
-    TextGenerator,
     TransformersGenerator,
     generation_defaults,
     length_sorted_batches,
     max_output_tokens,
 )
 
-BACKENDS = ("auto", "ctranslate2", "transformers")
 #: Weights are stored as int8; CUDA runs them as int8 with float16 activations.
 STORED_QUANTIZATION = "int8"
 COMPUTE_TYPES = {"cpu": "int8", "cuda": "int8_float16"}
@@ -65,16 +63,9 @@ def converted_model(info: ModelInfo, store: Path, fingerprint: str) -> Path:
     return target
 
 
-def resolve_ct2_device(device: str) -> str:
-    """Map "auto" to "cuda" when CTranslate2 sees a GPU, else "cpu"."""
-    import ctranslate2
-
-    gpus = ctranslate2.get_cuda_device_count()
-    if device == "auto":
-        return "cuda" if gpus else "cpu"
-    if device == "cuda" and not gpus:
-        raise UsageError("--device cuda was asked for, but no CUDA GPU is visible")
-    return device
+def ct2_identity(device: str, fingerprint: str) -> EngineIdentity:
+    """The identity of a CTranslate2 engine on `device`."""
+    return EngineIdentity("ctranslate2", COMPUTE_TYPES[device], device, fingerprint)
 
 
 class CTranslate2Generator:
@@ -90,6 +81,21 @@ class CTranslate2Generator:
         self._tokens = TransformersGenerator(info, device)  # tokenizer only; its model never loads
 
     @cached_property
+    def device(self) -> str:
+        """The device CTranslate2 runs on."""
+        return resolve_device(self.requested_device)
+
+    @property
+    def identity(self) -> EngineIdentity:
+        """CTranslate2, its compute type and device, and the model."""
+        return ct2_identity(self.device, self.fingerprint)
+
+    def loaded(self) -> CTranslate2Generator:
+        """This generator with its model converted and loaded, or ModelUnavailable."""
+        self.translator  # noqa: B018 - converts and loads, or raises
+        return self
+
+    @cached_property
     def translator(self) -> Any:
         """The CTranslate2 model, converted on first use; threads set to the machine's cores."""
         try:
@@ -97,7 +103,7 @@ class CTranslate2Generator:
         except ImportError as error:
             raise ModelUnavailable(f"CTranslate2 is not installed ({error})") from None
         path = converted_model(self.info, self.store, self.fingerprint)
-        device = resolve_ct2_device(self.requested_device)
+        device = self.device
         try:
             return ctranslate2.Translator(
                 str(path),
@@ -131,22 +137,25 @@ class CTranslate2Generator:
         output_cap: Callable[[int], int] | None = None,
         on_batch: BatchCallback | None = None,
         **settings: Any,
-    ) -> list[str]:
+    ) -> list[Generation]:
         """Generate in length-sorted batches; the cap of a batch is its longest input's cap."""
         tokenizer = self._tokens.tokenizer
         sources = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
         options = self._options({**self.generation_defaults(), **settings})
         limit = max_output_tokens(self.info)
-        outputs = [""] * len(texts)
+        outputs = [Generation("", None)] * len(texts)
         for batch in length_sorted_batches([len(tokens) for tokens in sources], batch_size, batch_tokens):
             batch_options = dict(options)
             if output_cap is not None:
                 batch_options["max_decoding_length"] = max(output_cap(len(sources[i])) for i in batch)
             batch_options["max_decoding_length"] = min(batch_options.get("max_decoding_length", limit), limit)
-            results = self.translator.translate_batch([sources[i] for i in batch], **batch_options)
+            results = self.translator.translate_batch(
+                [sources[i] for i in batch], return_scores=True, **batch_options
+            )
             for index, result in zip(batch, results, strict=True):
                 ids = tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                outputs[index] = tokenizer.decode(ids, skip_special_tokens=True).strip()
+                text = tokenizer.decode(ids, skip_special_tokens=True).strip()
+                outputs[index] = Generation(text, float(result.scores[0]))
             if on_batch is not None:
                 on_batch(len(batch))
         return outputs
@@ -173,56 +182,3 @@ class CTranslate2Generator:
             options["max_decoding_length"] = settings["max_new_tokens"]
         options.setdefault("beam_size", 1)
         return options
-
-
-class FallbackGenerator:
-    """CTranslate2 when it can load the model; otherwise transformers, with a note for the user."""
-
-    def __init__(
-        self, primary: CTranslate2Generator, fallback: TransformersGenerator, notes: list[str]
-    ) -> None:
-        self.primary = primary
-        self.fallback = fallback
-        self.notes = notes
-
-    @cached_property
-    def active(self) -> TextGenerator:
-        """The backend in use, chosen on first generation."""
-        try:
-            self.primary.translator  # noqa: B018 - converts and loads, or raises
-        except ModelUnavailable as error:
-            self.notes.append(f"{error}; using transformers instead")
-            return self.fallback
-        return self.primary
-
-    def count_tokens(self, text: str) -> int:
-        """Tokens the model sees for `text`: both backends share the tokenizer."""
-        return self.primary.count_tokens(text)
-
-    def generation_defaults(self) -> dict[str, Any]:
-        """The checkpoint's own generation settings."""
-        return generation_defaults(self.primary.info)
-
-    def generate(self, texts: Sequence[str], **options: Any) -> list[str]:
-        """Generate with whichever backend could load the model."""
-        return self.active.generate(texts, **options)
-
-    def close(self) -> None:
-        """Free the memory of whichever backend was used."""
-        if "active" in self.__dict__:
-            self.active.close()
-
-
-def load_generator(
-    info: ModelInfo, *, backend: str, device: str, store: Path, fingerprint: str, notes: list[str]
-) -> TextGenerator:
-    """The generator for a backend choice: "ctranslate2", "transformers", or "auto" (the first,
-    falling back to the second with a note). Nothing heavy loads until it is used."""
-    if backend == "transformers":
-        return TransformersGenerator(info, device)
-    primary = CTranslate2Generator(info, store, fingerprint, device)
-    if backend == "ctranslate2":
-        return primary
-    if backend != "auto":
-        raise UsageError(f"unknown backend {backend!r}; use {', '.join(BACKENDS)}")
-    return FallbackGenerator(primary, TransformersGenerator(info, device), notes)

@@ -40,9 +40,11 @@ class Article:
 class TranslatedSentence:
     """One source unit and its translation."""
 
-    source: str
-    translation: str
+    source: str  # the source unit as translated
+    translation: str  # its English translation
     low_quality: bool = False  # degenerate output (empty, runaway, repetitive) even after a retry
+    score: float | None = None  # length-normalized log-probability of the output; None if unknown
+    retried: bool = False  # the runaway guard found the first output degenerate and retried it
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,16 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class EngineIdentity:
+    """The engine that runs a model, as named in cache keys and reports: what produced a result."""
+
+    backend: str  # "ctranslate2" or "transformers"
+    compute_type: str  # "int8", "int8_float16", "float16" or "float32"
+    device: str  # "cpu" or "cuda"
+    model: str  # the model's fingerprint: Hub id and commit, or a hash of a folder's files
+
+
+@dataclass(frozen=True)
 class RunOptions:
     """Settings for one pipeline run, resolved from options, environment and defaults."""
 
@@ -140,6 +152,7 @@ class RunResult:
 
     articles: tuple[ArticleResult, ...]
     models: dict[str, ModelInfo] = field(default_factory=dict)  # "translation", "summary"
+    engines: dict[str, EngineIdentity] = field(default_factory=dict)  # per model role: what produced it
     cache_hits: int = 0  # translations and summaries found in the cache
     cache_misses: int = 0  # translations and summaries computed
     started: str = ""  # ISO 8601 time the run started

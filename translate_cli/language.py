@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from .cache import LANGUAGE, cache_key
+
 ALBANIAN = "sq"
 #: Identifier of the method, part of the cache key: a new model or rule is a new key.
 METHOD = "py3langid-0.4"
@@ -29,3 +31,30 @@ def language_warning(code: str) -> str | None:
     if code in ("", ALBANIAN):
         return None
     return f"the text looks like {code!r}, not Albanian ('sq'); the translation may be unreliable"
+
+
+class LanguageStage:
+    """The language stage: each article's text in, its language code out; keyed by the method
+    and the text, so a cached run loads no language model."""
+
+    name = LANGUAGE
+    commit_every = 64
+
+    def key(self, item: str) -> str:
+        """The identification method and the text."""
+        return cache_key(METHOD, item)
+
+    def encode(self, value: str) -> str:
+        """Codes are stored as they are."""
+        return value
+
+    def decode(self, stored: str) -> str:
+        """Codes are stored as they are."""
+        return stored
+
+    def prepare(self) -> None:
+        """Nothing to load ahead: the identifier loads per batch and is freed after it."""
+
+    def compute(self, items: list[str]) -> list[str]:
+        """The language code of each text."""
+        return identify_languages(items)

@@ -7,17 +7,16 @@ computes what changed. Models and tokenizers load on first use: a fully cached r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from .cache import LANGUAGE, SEGMENTATION, SUMMARY, TRANSLATION, NullCache, ResultCache, cache_key, cached_map
-from .ct2 import load_generator
+from .cache import SUMMARY, TRANSLATION, Cache, NullCache, ResultCache
 from .data import (
     Article,
     ArticleResult,
+    EngineIdentity,
     ModelInfo,
     Paragraph,
     RunOptions,
@@ -25,17 +24,17 @@ from .data import (
     TranslatedParagraph,
     TranslatedSentence,
 )
+from .engines import ModelEngine
 from .errors import InputError
 from .hub import file_digest, input_limit, model_family, model_fingerprint, resolve_model
-from .language import METHOD, identify_languages, language_warning
+from .language import LanguageStage, language_warning
 from .prompts import PromptTemplate, load_prompt, prompt_for_family
 from .reader import iter_inputs, read_article
-from .segment import max_possible_tokens, split_long
-from .seq2seq import TextGenerator
-from .summarize import Seq2SeqSummarizer, summarize_documents
-from .translate import Seq2SeqTranslator, degeneracy, translate_with_retry
+from .segment import LongSentenceStage, max_possible_tokens
+from .stage import CachedStage
+from .summarize import Seq2SeqSummarizer, SummaryStage
+from .translate import Seq2SeqTranslator, Translation, TranslationStage, degeneracy
 
-PARAGRAPH_SEPARATOR = "\n\n"
 #: Folder in the cache directory holding CTranslate2 conversions of the models.
 MODEL_STORE = "models"
 
@@ -78,17 +77,18 @@ def run(
     try:
         inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths))]
         articles = [item for item in inputs if isinstance(item, Article)]
-        notes: list[str] = []
-        processed = iter(process_articles(articles, models, prompt, options, cache, progress, notes))
-        ordered = tuple(next(processed) if isinstance(item, Article) else item for item in inputs)
+        processed = process_articles(articles, models, prompt, options, cache, progress)
+        results = iter(processed.articles)
+        ordered = tuple(next(results) if isinstance(item, Article) else item for item in inputs)
         hits, misses = cache.lookups.totals()
         return RunResult(
             articles=ordered,
             models=models,
+            engines=processed.engines,
             cache_hits=hits,
             cache_misses=misses,
             started=started,
-            warnings=(*cache.warnings, *notes),
+            warnings=(*cache.warnings, *processed.notes),
         )
     finally:
         cache.close()
@@ -108,17 +108,10 @@ def _read(source: str | InputError, max_bytes: int) -> Article | ArticleResult:
         return ArticleResult(source=source, date=None, error=str(error))
 
 
-def check_languages(articles: list[Article], cache: ResultCache | NullCache) -> list[Article]:
+def check_languages(articles: list[Article], cache: Cache) -> list[Article]:
     """Add a warning to each article whose text is not in Albanian; mixed text is fine."""
     texts = {article.source: "\n".join(p.text for p in article.paragraphs) for article in articles}
-    languages = cached_map(
-        cache,
-        LANGUAGE,
-        list(texts.values()),
-        lambda text: cache_key(METHOD, text),
-        identify_languages,
-        commit_every=64,
-    )
+    languages = CachedStage(LanguageStage(), cache).map(list(texts.values()))
     checked = []
     for article in articles:
         warning = language_warning(languages[texts[article.source]])
@@ -126,132 +119,115 @@ def check_languages(articles: list[Article], cache: ResultCache | NullCache) -> 
     return checked
 
 
+@dataclass(frozen=True)
+class Processed:
+    """What processing the readable articles gave."""
+
+    articles: list[ArticleResult]  # one per article, in order
+    engines: dict[str, EngineIdentity]  # per model role, the engine that produced its results
+    notes: tuple[str, ...]  # run-level notices, such as a fallback from CTranslate2 to transformers
+
+
 def process_articles(
     articles: list[Article],
     models: dict[str, ModelInfo],
     prompt: PromptTemplate | None,
     options: RunOptions,
-    cache: ResultCache | NullCache,
+    cache: Cache,
     progress: Progress,
-    notes: list[str],
-) -> list[ArticleResult]:
+) -> Processed:
     """Translate and summarize readable articles; results come back in the same order.
 
-    Without a summary model in `models` (--no-summary), articles are only translated.
-    `notes` receives run-level notices, such as a fallback from CTranslate2 to transformers.
+    Without a summary model in `models` (--no-summary), articles are only translated. Every
+    model is freed before this returns, also when it raises.
     """
     if not articles:
-        return []
-    fingerprints = {
-        stage: model_fingerprint(info, lambda path: cache.file_digest(path, file_digest))
-        for stage, info in models.items()
-    }
-    generators = {
-        stage: load_generator(
+        return Processed([], {}, ())
+    engines = {
+        role: ModelEngine(
             info,
+            model_fingerprint(info, lambda path: cache.file_digest(path, file_digest)),
             backend=options.backend,
             device=options.device,
             store=options.cache_dir / MODEL_STORE,
-            fingerprint=fingerprints[stage],
-            notes=notes,
         )
-        for stage, info in models.items()
+        for role, info in models.items()
     }
-    translation_model = generators[TRANSLATION]
+    try:
+        translated = translate_articles(
+            articles, engines[TRANSLATION], input_limit(models[TRANSLATION]), options, cache, progress
+        )
+        engines[TRANSLATION].close()  # before the summarizer loads: the two need not share memory
+        if SUMMARY in engines and prompt is not None:
+            translated = summarize_articles(
+                translated, engines[SUMMARY], prompt, input_limit(models[SUMMARY]), options, cache, progress
+            )
+    finally:
+        for engine in engines.values():
+            engine.close()
+    return Processed(
+        translated,
+        {role: engine.identity for role, engine in engines.items()},
+        tuple(note for engine in engines.values() for note in engine.notes),
+    )
+
+
+def translate_articles(
+    articles: list[Article],
+    engine: ModelEngine,
+    limit: int,
+    options: RunOptions,
+    cache: Cache,
+    progress: Progress,
+) -> list[ArticleResult]:
+    """Identify languages, split over-long sentences, then translate the distinct units of all
+    articles in one length-sorted stream and align them."""
     articles = check_languages(articles, cache)
-    articles = split_over_long_sentences(
-        articles, translation_model, input_limit(models[TRANSLATION]), fingerprints[TRANSLATION], cache
+    articles = split_over_long_sentences(articles, engine, limit, cache)
+    translator = Seq2SeqTranslator(engine, beams=options.beams, batch_size=options.batch_size)
+    stage = CachedStage(
+        TranslationStage(engine, translator, progress.advance),
+        cache,
+        on_misses=lambda count: progress.start("translating", count),
     )
-    translator = Seq2SeqTranslator(translation_model, beams=options.beams, batch_size=options.batch_size)
-    translated = translate_articles(articles, translator, fingerprints[TRANSLATION], options, cache, progress)
-    translation_model.close()  # before the summarizer loads: the two need not share memory
-    if SUMMARY not in models or prompt is None:
-        return translated
-    summarizer = Seq2SeqSummarizer(
-        generators[SUMMARY],
-        prompt,
-        input_limit=input_limit(models[SUMMARY]),
-        beams=options.beams,
-        batch_size=max(1, options.batch_size // 4),
-    )
-    summarized = summarize_articles(translated, summarizer, fingerprints[SUMMARY], options, cache, progress)
-    generators[SUMMARY].close()
-    return summarized
+    units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
+    translations = stage.map(units)
+    return [_align(article, translations) for article in articles]
 
 
 def split_over_long_sentences(
-    articles: list[Article],
-    model: TextGenerator,
-    limit: int,
-    fingerprint: str,
-    cache: ResultCache | NullCache,
+    articles: list[Article], engine: ModelEngine, limit: int, cache: Cache
 ) -> list[Article]:
     """Split sentences over the translation model's input limit, consulting the tokenizer only
     for sentences that could exceed it, and only when the cache does not know the split."""
     long_sentences = [
         s for a in articles for p in a.paragraphs for s in p.sentences if max_possible_tokens(s) > limit
     ]
-    splits = cached_map(
-        cache,
-        SEGMENTATION,
-        long_sentences,
-        lambda sentence: cache_key(fingerprint, limit, sentence),
-        lambda batch: [json.dumps(split_long(s, model.count_tokens, limit)) for s in batch],
-        commit_every=64,
-    )
-    pieces = {sentence: json.loads(value) for sentence, value in splits.items()}
+    stage = LongSentenceStage(engine.count_tokens, limit, engine.fingerprint)
+    pieces = CachedStage(stage, cache).map(long_sentences)
     return [split_long_units(article, pieces, limit) for article in articles]
-
-
-def translate_articles(
-    articles: list[Article],
-    translator: Seq2SeqTranslator,
-    fingerprint: str,
-    options: RunOptions,
-    cache: ResultCache | NullCache,
-    progress: Progress,
-) -> list[ArticleResult]:
-    """Translate the distinct units of all articles in one length-sorted stream, then align them."""
-    settings = {**translator.settings(), "backend": options.backend}
-    units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
-    translations = cached_map(
-        cache,
-        TRANSLATION,
-        units,
-        lambda unit: cache_key(fingerprint, settings, unit),
-        lambda batch: translate_with_retry(translator, batch, progress.advance),
-        commit_every=options.batch_size,
-        on_misses=lambda count: progress.start("translating", count),
-    )
-    return [_align(article, translations) for article in articles]
 
 
 def summarize_articles(
     translated: list[ArticleResult],
-    summarizer: Seq2SeqSummarizer,
-    fingerprint: str,
+    engine: ModelEngine,
+    prompt: PromptTemplate,
+    limit: int,
     options: RunOptions,
-    cache: ResultCache | NullCache,
+    cache: Cache,
     progress: Progress,
 ) -> list[ArticleResult]:
     """Summarize each article's full translation, chunking long ones."""
-    settings = {**summarizer.settings(), "backend": options.backend}
-
-    def summarize_batch(texts: list[str]) -> list[str]:
-        summaries = summarize_documents(summarizer, [t.split(PARAGRAPH_SEPARATOR) for t in texts])
-        progress.advance(len(texts))
-        return summaries
-
-    full_texts = [result.translation or "" for result in translated]
-    summaries = cached_map(
+    summarizer = Seq2SeqSummarizer(
+        engine, prompt, input_limit=limit, beams=options.beams, batch_size=max(1, options.batch_size // 4)
+    )
+    stage = CachedStage(
+        SummaryStage(engine, summarizer, progress.advance),
         cache,
-        SUMMARY,
-        full_texts,
-        lambda text: cache_key(fingerprint, settings, text),
-        summarize_batch,
-        commit_every=summarizer.batch_size,
         on_misses=lambda count: progress.start("summarizing", count),
     )
+    full_texts = [result.translation or "" for result in translated]
+    summaries = stage.map(full_texts)
     return [
         replace(result, summary=summaries[text]) for result, text in zip(translated, full_texts, strict=True)
     ]
@@ -275,14 +251,10 @@ def split_long_units(article: Article, pieces: Mapping[str, list[str]], limit: i
     return replace(article, paragraphs=tuple(paragraphs), warnings=tuple(warnings))
 
 
-def _align(article: Article, translations: dict[str, str]) -> ArticleResult:
+def _align(article: Article, translations: dict[str, Translation]) -> ArticleResult:
     paragraphs = tuple(
         TranslatedParagraph(
-            paragraph.kind,
-            tuple(
-                TranslatedSentence(unit, translations[unit], degeneracy(unit, translations[unit]) is not None)
-                for unit in paragraph.sentences
-            ),
+            paragraph.kind, tuple(_sentence(unit, translations[unit]) for unit in paragraph.sentences)
         )
         for paragraph in article.paragraphs
     )
@@ -295,4 +267,14 @@ def _align(article: Article, translations: dict[str, str]) -> ArticleResult:
         )
     return ArticleResult(
         source=article.source, date=article.date, paragraphs=paragraphs, warnings=tuple(warnings)
+    )
+
+
+def _sentence(unit: str, translation: Translation) -> TranslatedSentence:
+    return TranslatedSentence(
+        source=unit,
+        translation=translation.text,
+        low_quality=degeneracy(unit, translation.text) is not None,
+        score=translation.score,
+        retried=translation.retried,
     )

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .data import DATELINE, HEADLINE, ArticleResult, RunResult
+from .data import DATELINE, HEADLINE, ArticleResult, EngineIdentity, ModelInfo, RunResult
 
 JSON_SCHEMA_VERSION = 1
 #: Put before a translation that still looked degenerate after a retry.
@@ -54,7 +54,11 @@ def render_markdown(result: RunResult) -> str:
         f"- **Run:** {escape_markdown(result.started)}",
     ]
     for role, info in result.models.items():
-        lines.append(f"- **{role.capitalize()} model:** `{info.describe()}`")
+        line = f"- **{role.capitalize()} model:** `{info.describe()}`"
+        engine = result.engines.get(role)
+        if engine is not None:
+            line += f" on {engine.backend} ({engine.compute_type}, {engine.device})"
+        lines.append(line)
     lines += [
         f"- **Articles:** {len(result.articles)} ({failed} failed)",
         f"- **Cache:** {result.cache_hits} hits, {result.cache_misses} misses",
@@ -139,15 +143,23 @@ def render_json(result: RunResult) -> str:
     document = {
         "version": JSON_SCHEMA_VERSION,
         "started": result.started,
-        "models": {
-            role: {"id": info.name, "revision": info.revision, "path": str(info.path)}
-            for role, info in result.models.items()
-        },
+        "models": {role: _model_json(info, result.engines.get(role)) for role, info in result.models.items()},
         "cache": {"hits": result.cache_hits, "misses": result.cache_misses},
         "warnings": list(result.warnings),
         "articles": [article_json(article) for article in result.articles],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _model_json(info: ModelInfo, engine: EngineIdentity | None) -> dict:
+    return {
+        "id": info.name,
+        "revision": info.revision,
+        "path": str(info.path),
+        "backend": engine.backend if engine else None,
+        "compute_type": engine.compute_type if engine else None,
+        "device": engine.device if engine else None,
+    }
 
 
 def article_json(article: ArticleResult) -> dict:
@@ -161,7 +173,13 @@ def article_json(article: ArticleResult) -> dict:
             {
                 "kind": paragraph.kind,
                 "sentences": [
-                    {"source": s.source, "translation": s.translation, "low_quality": s.low_quality}
+                    {
+                        "source": s.source,
+                        "translation": s.translation,
+                        "low_quality": s.low_quality,
+                        "score": s.score,
+                        "retried": s.retried,
+                    }
                     for s in paragraph.sentences
                 ],
             }

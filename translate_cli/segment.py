@@ -7,8 +7,11 @@ segmentation never loses, adds or reorders a character.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable
+
+from .cache import SEGMENTATION, cache_key
 
 # Abbreviations after which a period never ends a sentence: titles before names, and words that
 # are always followed by a number or a name.
@@ -228,3 +231,37 @@ def max_possible_tokens(text: str) -> int:
     word-boundary piece per word; a text whose bound is within the limit needs no tokenizer.
     """
     return len(text.encode("utf-8")) + len(text.split()) + 4
+
+
+class LongSentenceStage:
+    """The long-sentence stage: a sentence in, the pieces that fit the model's input limit out.
+
+    Keyed by the model (its tokenizer) and the limit, so a cached run needs no tokenizer.
+    """
+
+    name = SEGMENTATION
+    commit_every = 64
+
+    def __init__(self, count_tokens: Callable[[str], int], limit: int, model: str) -> None:
+        self.count_tokens = count_tokens  # the translation model's tokenizer
+        self.limit = limit  # most tokens one piece may have
+        self.model = model  # the model's fingerprint, which names its tokenizer
+
+    def key(self, item: str) -> str:
+        """The model, the limit and the sentence."""
+        return cache_key(self.model, self.limit, item)
+
+    def encode(self, value: list[str]) -> str:
+        """The pieces as a JSON list."""
+        return json.dumps(value)
+
+    def decode(self, stored: str) -> list[str]:
+        """The pieces from their JSON list."""
+        return json.loads(stored)
+
+    def prepare(self) -> None:
+        """The tokenizer loads on first use."""
+
+    def compute(self, items: list[str]) -> list[list[str]]:
+        """Each sentence cut into pieces that fit the limit."""
+        return [split_long(sentence, self.count_tokens, self.limit) for sentence in items]

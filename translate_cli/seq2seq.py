@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
-from .data import ModelInfo
-from .errors import ModelUnavailable, UsageError
+from .data import EngineIdentity, ModelInfo
+from .engines import BatchCallback, Generation, resolve_device
+from .errors import ModelUnavailable
 from .hub import read_config
 
-#: Called with the number of inputs finished after each batch.
-BatchCallback = Callable[[int], None]
+# Logits held at once while rescoring outputs: bounds the memory of the score pass.
+_RESCORE_LOGITS = 1 << 25
 # Generation settings that checkpoints keep in generation_config.json, or in older ones, config.json.
 _GENERATION_KEYS = (
     "num_beams",
@@ -26,36 +27,6 @@ _GENERATION_KEYS = (
     "repetition_penalty",
     "early_stopping",
 )
-
-
-class TextGenerator(Protocol):
-    """A seq2seq model behind any backend: count tokens, and generate text from text."""
-
-    def count_tokens(self, text: str) -> int:
-        """Tokens the model sees for `text`, special tokens included."""
-        ...
-
-    def generate(
-        self,
-        texts: Sequence[str],
-        *,
-        batch_size: int,
-        batch_tokens: int | None = None,
-        output_cap: Callable[[int], int] | None = None,
-        on_batch: BatchCallback | None = None,
-        **settings: Any,
-    ) -> list[str]:
-        """One output per input, in batches of at most `batch_size` inputs and `batch_tokens`
-        padded tokens; `settings` use transformers' names (num_beams, max_new_tokens, ...)."""
-        ...
-
-    def generation_defaults(self) -> dict[str, Any]:
-        """The checkpoint's own generation settings (num_beams, max_length, min_length, ...)."""
-        ...
-
-    def close(self) -> None:
-        """Free the model's memory; it loads again if used again."""
-        ...
 
 
 def generation_defaults(info: ModelInfo) -> dict[str, Any]:
@@ -101,17 +72,9 @@ def length_sorted_batches(
         yield batch
 
 
-def resolve_device(device: str) -> str:
-    """Map "auto" to "cuda" when a GPU is visible, else "cpu"; reject an unusable choice."""
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda was asked for, but no CUDA GPU is visible")
-    if device not in {"cpu", "cuda"}:
-        raise UsageError(f"unknown device {device!r}; use auto, cpu or cuda")
-    return device
+def transformers_identity(device: str, fingerprint: str) -> EngineIdentity:
+    """The identity of a transformers engine: float16 on CUDA, float32 on the CPU."""
+    return EngineIdentity("transformers", "float16" if device == "cuda" else "float32", device, fingerprint)
 
 
 def _quiet_transformers() -> None:
@@ -126,9 +89,20 @@ class TransformersGenerator:
 
     backend = "transformers"
 
-    def __init__(self, info: ModelInfo, device: str = "auto") -> None:
+    def __init__(self, info: ModelInfo, device: str = "auto", fingerprint: str = "") -> None:
         self.info = info
         self.requested_device = device
+        self.fingerprint = fingerprint  # the model's identity in cache keys
+
+    @property
+    def identity(self) -> EngineIdentity:
+        """transformers, its dtype and device, and the model."""
+        return transformers_identity(self.device, self.fingerprint)
+
+    def loaded(self) -> TransformersGenerator:
+        """This generator with its model loaded: ModelUnavailable now rather than at first use."""
+        self.model  # noqa: B018 - loads, or raises
+        return self
 
     @cached_property
     def tokenizer(self) -> Any:
@@ -180,7 +154,7 @@ class TransformersGenerator:
         output_cap: Callable[[int], int] | None = None,
         on_batch: BatchCallback | None = None,
         **settings: Any,
-    ) -> list[str]:
+    ) -> list[Generation]:
         """Generate one output per input, batching inputs of similar token length together.
 
         `output_cap` maps an input's token count to the most tokens its output may have;
@@ -189,7 +163,7 @@ class TransformersGenerator:
         import torch
 
         lengths = [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
-        outputs = [""] * len(texts)
+        outputs = [Generation("", None)] * len(texts)
         for batch in length_sorted_batches(lengths, batch_size, batch_tokens):
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(
                 self.device
@@ -201,10 +175,10 @@ class TransformersGenerator:
                 options["logits_processor"] = [self._length_cap(caps, options.get("num_beams"))]
             with torch.inference_mode():
                 generated = self.model.generate(**encoded, **options)
-            for index, text in zip(
-                batch, self.tokenizer.batch_decode(generated, skip_special_tokens=True), strict=True
-            ):
-                outputs[index] = text.strip()
+                scores = self._mean_log_probs(encoded, generated)
+            texts_out = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for index, text, score in zip(batch, texts_out, scores, strict=True):
+                outputs[index] = Generation(text.strip(), score)
             if on_batch is not None:
                 on_batch(len(batch))
         return outputs
@@ -216,6 +190,34 @@ class TransformersGenerator:
     def close(self) -> None:
         """Free the model's memory; it loads again if used again."""
         self.__dict__.pop("model", None)
+
+    def _mean_log_probs(self, encoded: Any, sequences: Any) -> list[float]:
+        """Each output's mean log-probability per generated token, end of sequence included.
+
+        One teacher-forced pass over the chosen outputs: `output_scores` would instead keep the
+        whole vocabulary's scores for every beam and step, gigabytes for a large batch.
+        """
+        config = self.model.generation_config
+        eos = config.eos_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos])
+        inputs, targets = sequences[:, :-1], sequences[:, 1:]
+        is_eos = sum((targets == token).int() for token in eos_ids)
+        # Tokens up to and including the first end of sequence count; the padding after it does not.
+        counted = (is_eos.cumsum(dim=1) - is_eos) == 0
+        rows = max(1, _RESCORE_LOGITS // max(1, targets.shape[1] * self.model.config.vocab_size))
+        scores: list[float] = []
+        for start in range(0, sequences.shape[0], rows):
+            part = slice(start, start + rows)
+            logits = self.model(
+                input_ids=encoded["input_ids"][part],
+                attention_mask=encoded["attention_mask"][part],
+                decoder_input_ids=inputs[part],
+            ).logits
+            chosen = logits.float().log_softmax(dim=-1).gather(-1, targets[part].unsqueeze(-1)).squeeze(-1)
+            mask = counted[part]
+            totals = (chosen * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+            scores.extend(float(value) for value in totals)
+        return scores
 
     def _length_cap(self, caps: list[int], num_beams: int | None) -> Any:
         beams = num_beams or self.model.generation_config.num_beams or 1

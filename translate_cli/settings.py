@@ -9,6 +9,7 @@ from pathlib import Path
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-sq-en"
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_CACHE_DIR = "cache"
+DEFAULT_DEVICE = "auto"
 #: Larger input files are refused: no news article is this long, so it is likely not one.
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -16,6 +17,7 @@ DEFAULT_MAX_BYTES = 5_000_000
 ENV_CACHE_DIR = "TRANSLATE_CLI_CACHE_DIR"
 ENV_MT_MODEL = "TRANSLATE_CLI_MT_MODEL"
 ENV_SUMMARY_MODEL = "TRANSLATE_CLI_SUMMARY_MODEL"
+ENV_DEVICE = "TRANSLATE_CLI_DEVICE"
 
 
 def setting(option: str | None, env: str, default: str) -> str:
@@ -38,6 +40,11 @@ def mt_model(option: str | None) -> str:
 def summary_model(option: str | None) -> str:
     """The summarizer: --summary-model, then TRANSLATE_CLI_SUMMARY_MODEL, then distilbart-cnn-12-6."""
     return setting(option, ENV_SUMMARY_MODEL, DEFAULT_SUMMARY_MODEL)
+
+
+def device(option: str | None) -> str:
+    """Where models run: --device, then TRANSLATE_CLI_DEVICE, then auto."""
+    return setting(option, ENV_DEVICE, DEFAULT_DEVICE)
 
 
 _SIZE_UNITS = {"": 1, "B": 1, "KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import Any, Protocol
 
+from .cache import SUMMARY, cache_key
+from .engines import BatchCallback, Engine, ModelEngine
 from .prompts import PromptTemplate
 from .segment import split_long, split_sentences
-from .seq2seq import BatchCallback, TextGenerator
+
+#: Paragraphs of a full translation are separated by a blank line.
+PARAGRAPH_SEPARATOR = "\n\n"
 
 #: A chunk summary in round r may use at most limit / (CHUNK_SUMMARY_SHARE * 2**r) tokens, so
 #: every round shrinks the text, even when re-tokenized output grows, and chunking always ends.
@@ -52,7 +57,7 @@ class Seq2SeqSummarizer:
 
     def __init__(
         self,
-        model: TextGenerator,
+        model: Engine,
         prompt: PromptTemplate,
         *,
         input_limit: int,
@@ -84,7 +89,7 @@ class Seq2SeqSummarizer:
             defaults = self.model.generation_defaults()
             overrides["max_new_tokens"] = min(max_new_tokens, defaults.get("max_length") or max_new_tokens)
             overrides["min_length"] = min(defaults.get("min_length") or 0, overrides["max_new_tokens"] // 2)
-        return self.model.generate(
+        generated = self.model.generate(
             [self.prompt.render(text) for text in texts],
             batch_size=self.batch_size,
             # One full input's worth of tokens a batch: beams over long inputs need much memory.
@@ -92,6 +97,7 @@ class Seq2SeqSummarizer:
             on_batch=on_batch,
             **overrides,
         )
+        return [output.text for output in generated]
 
     def settings(self) -> dict[str, Any]:
         """Prompt text, beam override and chunking rule."""
@@ -145,3 +151,41 @@ def summarize_documents(
             chunked[i] = pack_chunks(chunk_summaries, summarizer.count_tokens, limit)
     finals = [chunks[0] if chunks else "" for chunks in chunked]
     return summarizer.summarize(finals, on_batch=on_batch)
+
+
+class SummaryStage:
+    """The summary stage: an article's full translation in, its summary out; keyed by the
+    engine that runs, the prompt and generation settings, and the text."""
+
+    name = SUMMARY
+
+    def __init__(
+        self, engine: ModelEngine, summarizer: Seq2SeqSummarizer, on_batch: BatchCallback | None = None
+    ) -> None:
+        self.engine = engine
+        self.summarizer = summarizer
+        self.on_batch = on_batch  # hears how many articles each batch finished
+        self.commit_every = summarizer.batch_size
+
+    def key(self, item: str) -> str:
+        """Engine identity, prompt and generation settings, and the full translation."""
+        return cache_key(asdict(self.engine.identity), self.summarizer.settings(), item)
+
+    def encode(self, value: str) -> str:
+        """Summaries are stored as they are."""
+        return value
+
+    def decode(self, stored: str) -> str:
+        """Summaries are stored as they are."""
+        return stored
+
+    def prepare(self) -> None:
+        """Load the engine: if it falls back, its identity, and so the keys, change."""
+        self.engine.load()
+
+    def compute(self, items: list[str]) -> list[str]:
+        """Summarize each full translation, chunking long ones."""
+        summaries = summarize_documents(self.summarizer, [text.split(PARAGRAPH_SEPARATOR) for text in items])
+        if self.on_batch is not None:
+            self.on_batch(len(items))
+        return summaries

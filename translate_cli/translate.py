@@ -1,12 +1,16 @@
-"""The translation stage: one interface, a transformers backend, and a guard against runaway output."""
+"""The translation stage: a translator on any engine, a guard against runaway output, and the
+stage's cache identity (engine, decoding settings, sentence) and stored form."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from .seq2seq import BatchCallback, TextGenerator
+from .cache import TRANSLATION, cache_key
+from .engines import BatchCallback, Engine, Generation, ModelEngine
 
 #: Padded tokens a batch may hold for each sentence of --batch-size: a batch of long sentences
 #: holds fewer of them, which keeps memory flat.
@@ -27,6 +31,15 @@ RETRY_SETTINGS = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
 _STUTTER = re.compile(r"([^\W\d_]{1,4}?)\1{5,}")
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A sentence's translation as the stage produces and caches it."""
+
+    text: str  # the English output
+    score: float | None  # the engine's length-normalized log-probability of it; None if unknown
+    retried: bool = False  # the first output looked degenerate, and this is the retry's
+
+
 class Translator(Protocol):
     """Turns a list of source sentences into their translations, one for one."""
 
@@ -36,7 +49,7 @@ class Translator(Protocol):
         on_batch: BatchCallback | None = None,
         *,
         constrained: bool = False,
-    ) -> list[str]:
+    ) -> list[Generation]:
         """Translate each sentence; `constrained` forbids repetition, for a retry."""
         ...
 
@@ -48,7 +61,7 @@ class Translator(Protocol):
 class Seq2SeqTranslator:
     """A MarianMT (or other seq2seq) translator on any text generator backend."""
 
-    def __init__(self, model: TextGenerator, *, beams: int | None = None, batch_size: int = 16) -> None:
+    def __init__(self, model: Engine, *, beams: int | None = None, batch_size: int = 16) -> None:
         self.model = model
         self.beams = beams
         self.batch_size = batch_size
@@ -59,7 +72,7 @@ class Seq2SeqTranslator:
         on_batch: BatchCallback | None = None,
         *,
         constrained: bool = False,
-    ) -> list[str]:
+    ) -> list[Generation]:
         """Translate sentences in length-sorted batches, each output capped by its input length."""
         if not sentences:
             return []
@@ -86,23 +99,59 @@ class Seq2SeqTranslator:
 
 def translate_with_retry(
     translator: Translator, sentences: Sequence[str], on_batch: BatchCallback | None = None
-) -> list[str]:
+) -> list[Translation]:
     """Translate, then retry each degenerate output once with repetition constraints.
 
-    A retry's output replaces the first one; if it is still degenerate, `degeneracy` will say
-    so wherever it is shown.
+    A retry's output replaces the first one and is marked `retried`; if it is still
+    degenerate, `degeneracy` will say so wherever it is shown.
     """
-    outputs = translator.translate(sentences, on_batch)
+    outputs = [Translation(g.text, g.score) for g in translator.translate(sentences, on_batch)]
     bad = [
         i
         for i, (source, output) in enumerate(zip(sentences, outputs, strict=True))
-        if degeneracy(source, output)
+        if degeneracy(source, output.text)
     ]
     if bad:
         retried = translator.translate([sentences[i] for i in bad], constrained=True)
         for index, output in zip(bad, retried, strict=True):
-            outputs[index] = output
+            outputs[index] = Translation(output.text, output.score, retried=True)
     return outputs
+
+
+class TranslationStage:
+    """The translation stage: its results are keyed by the engine that runs, the decoding
+    settings and the sentence, and stored with their score and retry flag."""
+
+    name = TRANSLATION
+
+    def __init__(
+        self, engine: ModelEngine, translator: Seq2SeqTranslator, on_batch: BatchCallback | None = None
+    ) -> None:
+        self.engine = engine
+        self.translator = translator
+        self.on_batch = on_batch  # hears how many sentences each batch finished
+        self.commit_every = translator.batch_size
+
+    def key(self, item: str) -> str:
+        """Engine identity, decoding settings and the sentence."""
+        return cache_key(asdict(self.engine.identity), self.translator.settings(), item)
+
+    def encode(self, value: Translation) -> str:
+        """JSON of the text, score and retry flag."""
+        return json.dumps({"text": value.text, "score": value.score, "retried": value.retried})
+
+    def decode(self, stored: str) -> Translation:
+        """A translation from its JSON."""
+        fields = json.loads(stored)
+        return Translation(fields["text"], fields["score"], fields["retried"])
+
+    def prepare(self) -> None:
+        """Load the engine: if it falls back, its identity, and so the keys, change."""
+        self.engine.load()
+
+    def compute(self, items: list[str]) -> list[Translation]:
+        """Translate, retrying runaway outputs once."""
+        return translate_with_retry(self.translator, items, self.on_batch)
 
 
 def degeneracy(source: str, translation: str) -> str | None:
