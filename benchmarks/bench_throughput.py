@@ -8,10 +8,14 @@ length cap: every method generates the same number of tokens. All translation in
 exactly 512 tokens, and each summary runs to the model's max_length of 142.
 
 Each method runs in its own process, timed without model loading (except "CLI", whose wall time
-includes start-up and loading), and reports output tokens per second and its peak memory.
+includes start-up and loading), and reports output tokens per second and its peak memory. A
+method that cannot run on this machine (CTranslate2 on a GPU without cuBLAS 12, say) is reported
+as a skipped row with its reason; the others still run.
 
     python benchmarks/bench_throughput.py                # both stages, about 10 minutes on 2 cores
     python benchmarks/bench_throughput.py --stage translation --sentences 64
+    python benchmarks/bench_throughput.py --device cuda  # on a GPU: 256 sentences, fp16 baselines
+    python benchmarks/bench_throughput.py --stage startup  # time to the first batch, uncached run
 """
 
 from __future__ import annotations
@@ -34,19 +38,25 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from checkpoints import build_bart, build_marian, seed_lines  # noqa: E402
 
-from translate_cli.ct2 import CTranslate2Generator, converted_model, store_path  # noqa: E402
+from translate_cli.ct2 import converted_model, preload_cublas, store_path  # noqa: E402
 from translate_cli.data import ModelInfo  # noqa: E402
+from translate_cli.engines import ModelEngine, cpu_batching  # noqa: E402
 from translate_cli.hub import model_fingerprint  # noqa: E402
 from translate_cli.prompts import prompt_for_family  # noqa: E402
 from translate_cli.segment import split_sentences  # noqa: E402
-from translate_cli.seq2seq import TransformersGenerator  # noqa: E402
 from translate_cli.summarize import Seq2SeqSummarizer  # noqa: E402
+from translate_cli.tokenizer import load_tokenizer  # noqa: E402
 from translate_cli.translate import Seq2SeqTranslator, output_cap  # noqa: E402
 
 SOURCE_TOKENS = 32
 ARTICLE_TOKENS = 512
 BEAMS = 4
-BATCH_SIZE = 16
+#: Batch sizes tried for plain batched transformers on a GPU; the best is reported.
+PLAIN_BATCHES = (64, 128, 256)
+
+
+class Skipped(Exception):
+    """A method that cannot run on this machine; the row says why."""
 
 
 def exact_length_texts(
@@ -81,54 +91,104 @@ def exact_length_texts(
 
 
 def plain_transformers(model_dir: str, texts: list[str], settings: dict) -> tuple[int, float]:
-    """The baseline: AutoModelForSeq2SeqLM.generate on one input at a time."""
+    """The baseline: AutoModelForSeq2SeqLM.generate on one input at a time, in float32."""
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+    device = settings["device"]
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).eval()
+    model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).to(device).eval()
     tokens, started = 0, time.perf_counter()
     with torch.inference_mode():
         for text in texts:
-            encoded = tokenizer(text, return_tensors="pt")
+            encoded = tokenizer(text, return_tensors="pt").to(device)
             cap = settings.get("max_new_tokens") or output_cap(encoded["input_ids"].shape[1])
             generated = model.generate(**encoded, num_beams=BEAMS, max_new_tokens=cap)
             tokens += generated.shape[1] - 1  # less the decoder start token
+    _synchronize(device)
     return tokens, time.perf_counter() - started
 
 
+def plain_transformers_batched(model_dir: str, texts: list[str], settings: dict) -> tuple[int, float]:
+    """Plain transformers in float16 on a GPU, in batches of the size that ran fastest."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    if settings["device"] != "cuda":
+        raise Skipped("float16 batches are for a GPU")
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float16).to("cuda").eval()
+    best: tuple[int, float, int] | None = None
+    for size in PLAIN_BATCHES:
+        tokens, started = 0, time.perf_counter()
+        with torch.inference_mode():
+            for start in range(0, len(texts), size):
+                encoded = tokenizer(texts[start : start + size], return_tensors="pt", padding=True).to("cuda")
+                cap = settings.get("max_new_tokens") or output_cap(SOURCE_TOKENS)
+                generated = model.generate(**encoded, num_beams=BEAMS, max_new_tokens=cap)
+                tokens += (generated.shape[1] - 1) * generated.shape[0]
+        _synchronize("cuda")
+        seconds = time.perf_counter() - started
+        if best is None or tokens / seconds > best[0] / best[1]:
+            best = (tokens, seconds, size)
+    assert best is not None
+    print(f"    plain float16: best batch {best[2]} of {PLAIN_BATCHES}", file=sys.stderr, flush=True)
+    return best[0], best[1]
+
+
+def _synchronize(device: str) -> None:
+    if device == "cuda":
+        import torch
+
+        torch.cuda.synchronize()
+
+
 def library(backend: str, model_dir: str, texts: list[str], settings: dict) -> tuple[int, float]:
-    """This project's stage code on one backend, through the library."""
+    """This project's stage code on one engine, through the library, with its default batches."""
+    from translate_cli.errors import ModelUnavailable
+
     info = ModelInfo(name=model_dir, path=Path(model_dir))
-    if backend == "ctranslate2":
-        generator = CTranslate2Generator(info, Path(settings["store"]), model_fingerprint(info), "cpu")
-        generator.translator  # noqa: B018 - load before timing
-    else:
-        generator = TransformersGenerator(info, "cpu")
-        generator.model  # noqa: B018 - load before timing
-    generator.count_tokens(texts[0])  # and the tokenizer, as the raw engine does
+    engine = ModelEngine(
+        info,
+        model_fingerprint(info),
+        backend=backend,
+        device=settings["device"],
+        store=Path(settings["store"]),
+    )
+    try:
+        engine.load()  # before timing: loading and the probe
+    except ModelUnavailable as error:
+        raise Skipped(str(error)) from None
+    engine.count_tokens(texts[0])  # and the tokenizer, as the raw engine does
     started = time.perf_counter()
     if settings["stage"] == "translation":
-        Seq2SeqTranslator(generator, beams=BEAMS, batch_size=BATCH_SIZE).translate(texts)
+        Seq2SeqTranslator(engine, beams=BEAMS).translate(texts)
     else:
-        summarizer = Seq2SeqSummarizer(
-            generator, prompt_for_family("bart"), input_limit=1024, beams=BEAMS, batch_size=BATCH_SIZE // 4
-        )
+        summarizer = Seq2SeqSummarizer(engine, prompt_for_family("bart"), input_limit=1024, beams=BEAMS)
         summarizer.summarize(texts)
+    _synchronize(engine.identity.device if backend == "transformers" else "cpu")
     return settings["expected_tokens"], time.perf_counter() - started
 
 
 def raw_ctranslate2(model_dir: str, texts: list[str], settings: dict) -> tuple[int, float]:
-    """CTranslate2's own engine on the same pre-tokenized inputs, no project code in the loop."""
-    import ctranslate2
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    sources = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
+    """CTranslate2's own engine on the same tokens, no project code in the loop, in batches of
+    the library's default size on this device."""
+    try:
+        import ctranslate2
+    except ImportError as error:
+        raise Skipped(f"CTranslate2 is not installed ({error})") from None
+    device = settings["device"]
+    info = ModelInfo(name=model_dir, path=Path(model_dir))
+    sources = load_tokenizer(info).tokenize(texts)
+    if device == "cuda":
+        preload_cublas()
     translator = ctranslate2.Translator(
-        settings["converted"], device="cpu", compute_type="int8", intra_threads=os.cpu_count() or 0
+        settings["converted"],
+        device=device,
+        compute_type="int8_float16" if device == "cuda" else "int8",
+        intra_threads=(os.cpu_count() or 0) if device == "cpu" else 0,
     )
-    options = {"beam_size": BEAMS, "max_batch_size": BATCH_SIZE, "max_input_length": 0}
+    options = {"beam_size": BEAMS, "max_batch_size": settings["batch_items"], "max_input_length": 0}
     if settings["stage"] == "translation":
         options["max_decoding_length"] = output_cap(SOURCE_TOKENS)
     else:
@@ -138,6 +198,10 @@ def raw_ctranslate2(model_dir: str, texts: list[str], settings: dict) -> tuple[i
             no_repeat_ngram_size=3,
             length_penalty=2.0,
         )
+    try:
+        translator.translate_batch(sources[:1], beam_size=1, max_decoding_length=1)  # loads CUDA libraries
+    except RuntimeError as error:
+        raise Skipped(f"CTranslate2 cannot run on {device} ({error})") from None
     started = time.perf_counter()
     results = translator.translate_batch(sources, **options)
     seconds = time.perf_counter() - started
@@ -153,28 +217,52 @@ def peak_memory_mb() -> float:
 
 
 def _child(queue, method: str, args: tuple) -> None:
-    tokens, seconds = METHODS[method](*args)
+    try:
+        tokens, seconds = METHODS[method](*args)
+    except Skipped as skipped:
+        queue.put(("skipped", str(skipped)))
+        return
+    except Exception as error:  # any other failure is a skipped row too: the table still comes out
+        queue.put(("skipped", f"{type(error).__name__}: {error}"))
+        return
     queue.put((tokens, seconds, peak_memory_mb()))
+
+
+def _library_transformers(*args):
+    return library("transformers", *args)
+
+
+def _library_ctranslate2(*args):
+    return library("ctranslate2", *args)
 
 
 METHODS = {
     "plain": plain_transformers,
-    "library-transformers": lambda *a: library("transformers", *a),
-    "library-ctranslate2": lambda *a: library("ctranslate2", *a),
+    "plain-batched": plain_transformers_batched,
+    "library-transformers": _library_transformers,
+    "library-ctranslate2": _library_ctranslate2,
     "raw-ctranslate2": raw_ctranslate2,
 }
 
+#: A row: (method, output tokens, seconds, peak memory in MB), or (method, reason) when skipped.
+Row = tuple
 
-def measure(method: str, *args) -> tuple[int, float, float]:
-    """Run one method in a fresh process: (output tokens, seconds, peak memory in MB)."""
+
+def measure(label: str, method: str, *args) -> Row:
+    """Run one method in a fresh process: its row."""
     print(f"  measuring {method} ...", file=sys.stderr, flush=True)
     context = multiprocessing.get_context("spawn")  # forking after torch has started threads can hang
     queue = context.Queue()
     process = context.Process(target=_child, args=(queue, method, args))
     process.start()
-    result = queue.get()
     process.join()
-    return result
+    if queue.empty():
+        return (label, f"the process died with status {process.exitcode}")
+    result = queue.get()
+    if result[0] == "skipped":
+        print(f"    skipped: {result[1]}", file=sys.stderr, flush=True)
+        return (label, result[1])
+    return (label, *result)
 
 
 # Runs the CLI's main() and reports its peak memory, measured the same way as the other methods.
@@ -190,13 +278,13 @@ sys.exit(status)
 
 
 def measure_cli(
-    mt_dir: Path, summary_dir: Path | None, texts: list[str], store: Path, work: Path
-) -> tuple[float, float, int]:
+    mt_dir: Path, summary_dir: Path | None, texts: list[str], store: Path, work: Path, device: str = "cpu"
+) -> tuple[float, float, int, str]:
     """`translate-cli run` on one article holding the texts, one paragraph each.
 
     Without `summary_dir` the run is --no-summary, so that it times translation alone.
-    Returns wall seconds (start-up and loading included), peak memory in MB, and how many
-    translations were marked low quality, which were certainly retried once.
+    Returns wall seconds (start-up and loading included), peak memory in MB, how many
+    translations were retried, and the engine that ran ("ctranslate2 int8_float16 cuda").
     """
     summary = ["--summary-model", str(summary_dir)] if summary_dir else ["--no-summary"]
     article = work / "article.txt"
@@ -204,8 +292,7 @@ def measure_cli(
     command = [
         sys.executable, "-c", _CLI_WRAPPER, "run", str(article), "--mt-model", str(mt_dir),
         *summary, "--no-cache", "--cache-dir", str(store.parent),
-        "--beams", str(BEAMS), "--batch-size", str(BATCH_SIZE), "-q", "--device", "cpu",
-        "--json", str(work / "cli.json"),
+        "--beams", str(BEAMS), "-q", "--device", device, "--json", str(work / "cli.json"),
     ]  # fmt: skip
     started = time.perf_counter()
     finished = subprocess.run(command, capture_output=True, text=True)
@@ -213,24 +300,64 @@ def measure_cli(
     if finished.returncode != 0:
         raise SystemExit(f"translate-cli failed: {finished.stderr}")
     document = json.loads((work / "cli.json").read_text(encoding="utf-8"))
-    low = sum(s["low_quality"] for p in document["articles"][0]["paragraphs"] for s in p["sentences"])
-    return seconds, float(finished.stderr.strip().splitlines()[-1]), low
+    retried = sum(s["retried"] for p in document["articles"][0]["paragraphs"] for s in p["sentences"])
+    model = document["models"]["translation"]
+    engine = f"{model['backend']} {model['compute_type']} {model['device']}"
+    return seconds, float(finished.stderr.strip().splitlines()[-1]), retried, engine
 
 
-def table(title: str, rows: list[tuple[str, int, float, float]], baseline: str) -> str:
-    speeds = {name: tokens / seconds for name, tokens, seconds, _ in rows}
+def table(title: str, rows: list[Row], baseline: str) -> str:
+    """A Markdown table of the rows, with each method's speed against the baseline's."""
+    speeds = {row[0]: row[1] / row[2] for row in rows if len(row) == 4}
     lines = [
         f"### {title}",
         "",
         "| method | output tokens | seconds | tokens/s | vs baseline | peak memory |",
     ]
     lines.append("|---|---:|---:|---:|---:|---:|")
-    for name, tokens, seconds, peak in rows:
-        ratio = speeds[name] / speeds[baseline]
-        lines.append(
-            f"| {name} | {tokens} | {seconds:.1f} | {speeds[name]:.0f} | {ratio:.1f}× | {peak:.0f} MB |"
-        )
+    for row in rows:
+        if len(row) != 4:
+            lines.append(f"| {row[0]} | skipped: {row[1]} | | | | |")
+            continue
+        name, tokens, seconds, peak = row
+        ratio = f"{speeds[name] / speeds[baseline]:.1f}×" if baseline in speeds else "–"
+        lines.append(f"| {name} | {tokens} | {seconds:.1f} | {speeds[name]:.0f} | {ratio} | {peak:.0f} MB |")
     return "\n".join(lines)
+
+
+# Runs the CLI and prints the time of its first batch, and whether torch was loaded by then.
+_STARTUP_WRAPPER = """
+import os, sys, time
+from translate_cli import engines
+
+def first_batch(*args, **kwargs):
+    print(time.time(), 'torch' in sys.modules, file=sys.stderr, flush=True)
+    os._exit(0)
+
+engines.generate = first_batch
+from translate_cli.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def measure_startup(
+    mt_dir: Path, texts: list[str], store: Path, work: Path, runs: int = 5
+) -> list[tuple[float, bool]]:
+    """Seconds from starting `translate-cli run --no-cache` to its first batch, with the model
+    already converted, and whether torch was imported by then; one pair per run."""
+    article = work / "startup.txt"
+    article.write_text("\n\n".join(texts), encoding="utf-8")
+    command = [
+        sys.executable, "-c", _STARTUP_WRAPPER, "run", str(article), "--mt-model", str(mt_dir),
+        "--no-summary", "--no-cache", "--cache-dir", str(store.parent), "-q", "--device", "cpu",
+    ]  # fmt: skip
+    found = []
+    for _ in range(runs):
+        started = time.time()
+        finished = subprocess.run(command, capture_output=True, text=True)
+        stamp, torch_loaded = finished.stderr.strip().splitlines()[-1].split()
+        found.append((float(stamp) - started, torch_loaded == "True"))
+    return found
 
 
 def main() -> None:
@@ -239,60 +366,90 @@ def main() -> None:
     )
     parser.add_argument(
         "--stage",
-        choices=["translation", "summary", "memory", "both"],
+        choices=["translation", "summary", "memory", "startup", "both"],
         default="both",
-        help="memory: only the peak of one CLI run with both default-shape models",
+        help="memory: only the peak of one CLI run with both default-shape models; "
+        "startup: only the time an uncached run takes to its first batch",
     )
-    parser.add_argument("--sentences", type=int, default=128, help="translation inputs (default 128)")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where to run (default cpu)")
+    parser.add_argument("--sentences", type=int, help="translation inputs (default 128; 256 on cuda)")
     parser.add_argument("--baseline-sentences", type=int, default=16, help="of those, for the slow baseline")
-    parser.add_argument("--articles", type=int, default=4, help="summary inputs (default 4)")
+    parser.add_argument("--articles", type=int, help="summary inputs (default 4; 16 on cuda)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    cuda = args.device == "cuda"
+    sentences = args.sentences or (256 if cuda else 128)
+    articles = args.articles or (16 if cuda else 4)
+    # The library's default batch on this device, for the raw engine: same batches, no project code.
+    batch_items = 256 if cuda else cpu_batching().max_items
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}"
+        + (f", {_gpu_name()}" if cuda else "")
     )
     figures: dict[str, list] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
         store = work / "cache" / "models"
-        if args.stage in ("translation", "memory", "both"):
+        if args.stage in ("translation", "memory", "startup", "both"):
             mt_dir = build_marian(
                 work / "opus-mt-shape", vocab_size=59158, d_model=512, layers=6, heads=8, ffn=2048,
                 max_positions=512, beams=BEAMS, suppress_eos=True,
             )  # fmt: skip
             info = ModelInfo(name=str(mt_dir), path=mt_dir)
-            converted_model(info, store, model_fingerprint(info))
-            counter = TransformersGenerator(info, "cpu")
+            _convert(info, store)
+            tokenizer = load_tokenizer(info)
             texts = translation_texts = exact_length_texts(
-                counter.count_tokens, SOURCE_TOKENS, args.sentences, lambda t: split_sentences(t) == [t]
+                lambda text: len(tokenizer.tokenize([text])[0]),
+                SOURCE_TOKENS,
+                sentences,
+                lambda t: split_sentences(t) == [t],
             )
+            if args.stage == "startup":
+                runs = measure_startup(mt_dir, texts, store, work)
+                seconds = sorted(s for s, _ in runs)
+                print(
+                    f"start-up to the first batch, uncached, model already converted ({len(runs)} runs): "
+                    f"median {seconds[len(seconds) // 2]:.2f} s, best {seconds[0]:.2f} s; "
+                    f"torch imported by then: {any(t for _, t in runs)}"
+                )
+                figures["startup"] = runs
             expected = len(texts) * output_cap(SOURCE_TOKENS)
             settings = {
                 "stage": "translation", "store": str(store), "expected_tokens": expected,
+                "device": args.device, "batch_items": batch_items,
                 "converted": str(store_path(store, model_fingerprint(info))),
             }  # fmt: skip
-            if args.stage != "memory":
+            if args.stage in ("translation", "both"):
                 rows = [
-                    (
-                        "plain transformers, one sentence at a time",
-                        *measure("plain", str(mt_dir), texts[: args.baseline_sentences], settings),
+                    measure(
+                        "plain transformers, float32, one sentence at a time",
+                        "plain",
+                        str(mt_dir),
+                        texts[: args.baseline_sentences],
+                        settings,
                     )
                 ]
+                if cuda:
+                    rows.append(
+                        measure(
+                            "plain transformers, float16, its best batch",
+                            "plain-batched",
+                            str(mt_dir),
+                            texts,
+                            settings,
+                        )
+                    )
                 for label, method in [
-                    ("translate-cli library, transformers backend", "library-transformers"),
-                    ("translate-cli library, CTranslate2 backend", "library-ctranslate2"),
-                    ("raw CTranslate2 engine, same tokens", "raw-ctranslate2"),
+                    ("translate-cli library, transformers engine", "library-transformers"),
+                    ("translate-cli library, CTranslate2 engine", "library-ctranslate2"),
+                    ("raw CTranslate2 engine, same tokens and batches", "raw-ctranslate2"),
                 ]:
-                    rows.append((label, *measure(method, str(mt_dir), texts, settings)))
-                seconds, peak, retried = measure_cli(mt_dir, None, texts, store, work)
-                # Random weights make every output degenerate: the CLI retries each once (see README).
-                cli_tokens = expected + retried * output_cap(SOURCE_TOKENS)
-                rows.append(
-                    ("translate-cli run --no-summary (start-up, loading, retries)", cli_tokens, seconds, peak)
-                )
+                    rows.append(measure(label, method, str(mt_dir), texts, settings))
+                rows.append(_cli_row(mt_dir, texts, store, work, args.device, expected))
                 print(
                     table(
-                        f"Translation: {len(texts)} sentences of {SOURCE_TOKENS} tokens, beam {BEAMS}",
+                        f"Translation: {len(texts)} sentences of {SOURCE_TOKENS} tokens, "
+                        f"beam {BEAMS}, {args.device}",
                         rows,
                         rows[0][0],
                     )
@@ -305,38 +462,44 @@ def main() -> None:
                 beams=BEAMS, suppress_eos=True,
             )  # fmt: skip
             info = ModelInfo(name=str(summary_dir), path=summary_dir)
-            converted_model(info, store, model_fingerprint(info))
-            counter = TransformersGenerator(info, "cpu")
-            texts = exact_length_texts(counter.count_tokens, ARTICLE_TOKENS, args.articles)
+            _convert(info, store)
+            tokenizer = load_tokenizer(info)
+            texts = exact_length_texts(
+                lambda text: len(tokenizer.tokenize([text])[0]), ARTICLE_TOKENS, articles
+            )
             settings = {
                 "stage": "summary", "store": str(store), "max_length": 141, "min_length": 55,
-                "expected_tokens": len(texts) * 141,
+                "expected_tokens": len(texts) * 141, "device": args.device, "batch_items": batch_items // 4,
                 "converted": str(store_path(store, model_fingerprint(info))),
             }  # fmt: skip
             if args.stage != "memory":
                 rows = [
-                    (
-                        "plain transformers, one article at a time",
-                        *measure("plain", str(summary_dir), texts, {"max_new_tokens": 141}),
+                    measure(
+                        "plain transformers, float32, one article at a time",
+                        "plain",
+                        str(summary_dir),
+                        texts,
+                        {"max_new_tokens": 141, "device": args.device},
                     )
                 ]
                 for label, method in [
-                    ("translate-cli library, transformers backend", "library-transformers"),
-                    ("translate-cli library, CTranslate2 backend", "library-ctranslate2"),
+                    ("translate-cli library, transformers engine", "library-transformers"),
+                    ("translate-cli library, CTranslate2 engine", "library-ctranslate2"),
                     ("raw CTranslate2 engine, same tokens", "raw-ctranslate2"),
                 ]:
-                    rows.append((label, *measure(method, str(summary_dir), texts, settings)))
+                    rows.append(measure(label, method, str(summary_dir), texts, settings))
                 print(
                     table(
-                        f"Summaries: {len(texts)} articles of {ARTICLE_TOKENS} tokens, beam {BEAMS}",
+                        f"Summaries: {len(texts)} articles of {ARTICLE_TOKENS} tokens, "
+                        f"beam {BEAMS}, {args.device}",
                         rows,
                         rows[0][0],
                     )
                 )
                 figures["summary"] = rows
-            if args.stage in ("memory", "both"):  # both default-shape models in one CLI run
+            if args.stage in ("memory", "both") and not cuda:  # both default-shape models in one CLI run
                 # Memory, not speed: a short article, or the random output takes long to summarize.
-                seconds, peak, _ = measure_cli(mt_dir, summary_dir, translation_texts[:16], store, work)
+                seconds, peak, _, _ = measure_cli(mt_dir, summary_dir, translation_texts[:16], store, work)
                 print(
                     f"\ntranslate-cli run with both default-shape models (16 sentences, then their summary): "
                     f"{seconds:.1f} s wall, peak memory {peak:.0f} MB"
@@ -344,6 +507,34 @@ def main() -> None:
                 figures["cli_both_models"] = [seconds, peak]
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+def _convert(info: ModelInfo, store: Path) -> None:
+    """Convert the checkpoint for CTranslate2 ahead of timing; without CTranslate2, its rows skip."""
+    try:
+        converted_model(info, store, model_fingerprint(info))
+    except Exception as error:  # not installed, or the converter cannot run here
+        print(f"  no CTranslate2 conversion: {error}", file=sys.stderr, flush=True)
+
+
+def _cli_row(mt_dir: Path, texts: list[str], store: Path, work: Path, device: str, expected: int) -> Row:
+    label = "translate-cli run --no-summary, defaults (start-up, loading, retries)"
+    try:
+        seconds, peak, retried, engine = measure_cli(mt_dir, None, texts, store, work, device)
+    except SystemExit as failed:
+        return (label, str(failed).splitlines()[-1] if str(failed) else "failed")
+    # Random weights make every output degenerate: the CLI retries each once (see README).
+    print(f"    the CLI ran on {engine}; {retried} retries", file=sys.stderr, flush=True)
+    return (f"{label}: {engine}", expected + retried * output_cap(SOURCE_TOKENS), seconds, peak)
+
+
+def _gpu_name() -> str:
+    try:
+        import torch
+
+        return torch.cuda.get_device_name(0)
+    except Exception:  # no torch or no GPU: the table still names the CPU
+        return "no GPU visible to torch"
 
 
 if __name__ == "__main__":

@@ -72,9 +72,9 @@ def test_auto_falls_back_to_transformers_with_a_note(cli, models: list[str], mar
     Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
     status, _, err = cli("run", "a.txt", *models, "--json", "r.json")
     assert status == 0
-    assert "CTranslate2 cannot load it" in err and "using transformers instead" in err
+    assert "CTranslate2 cannot load it" in err and "using transformers on the CPU instead" in err
     document = json.loads(Path("r.json").read_text(encoding="utf-8"))
-    assert any("using transformers instead" in w for w in document["warnings"])
+    assert any("using transformers on the CPU instead" in w for w in document["warnings"])
     assert all(a["error"] is None and a["paragraphs"] for a in document["articles"])
 
 

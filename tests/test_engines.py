@@ -11,7 +11,7 @@ import pytest
 
 from translate_cli import RunOptions, run
 from translate_cli.cache import NullCache, ResultCache, cache_key
-from translate_cli.ct2 import store_path
+from translate_cli.ct2 import converted_model, store_path
 from translate_cli.data import EngineIdentity
 from translate_cli.hub import model_fingerprint, resolve_model
 from translate_cli.stage import CachedStage
@@ -117,7 +117,7 @@ def test_results_of_a_fallback_are_stored_under_the_engine_that_ran(cli, seeds: 
     _damage_store(marian)
     fallback = _translate_only(cli, seeds, marian)
     assert fallback["models"]["translation"]["backend"] == "transformers"
-    assert any("using transformers instead" in warning for warning in fallback["warnings"])
+    assert any("using transformers on the CPU instead" in warning for warning in fallback["warnings"])
     again = _translate_only(cli, seeds, marian, "--backend", "transformers")
     assert again["cache"] == {"hits": fallback["cache"]["misses"], "misses": 0}
 
@@ -146,3 +146,221 @@ def test_a_fully_cached_run_has_the_same_scores_and_flags(seeds: Path, options: 
     assert again.cache_misses == 0
     assert again.articles == first.articles
     assert again.engines == first.engines
+
+
+# --- engine choice and fallback --------------------------------------------------------------------
+
+CUBLAS_MISSING = "Library libcublas.so.12 is not found or cannot be loaded"
+
+
+@pytest.fixture
+def ct2_fails_at_its_first_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CTranslate2 that loads but fails at its first batch, as it does on a CUDA machine
+    without cuBLAS 12; simulated on the CPU."""
+    import ctranslate2
+
+    class NoCublas(ctranslate2.Translator):
+        def translate_batch(self, *args, **kwargs):
+            raise RuntimeError(CUBLAS_MISSING)
+
+    monkeypatch.setattr(ctranslate2, "Translator", NoCublas)
+
+
+def test_auto_falls_back_when_ctranslate2_fails_at_its_first_batch(
+    cli, seeds: Path, marian: Path, ct2_fails_at_its_first_batch: None
+) -> None:
+    document = _translate_only(cli, seeds, marian)
+    assert document["models"]["translation"]["backend"] == "transformers"
+    [note] = document["warnings"]
+    assert "CTranslate2 cannot run on the CPU" in note and CUBLAS_MISSING in note
+    assert 'pip install "translate-cli[cuda]"' in note and "using transformers on the CPU instead" in note
+    assert all(
+        s["translation"] is not None for p in document["articles"][0]["paragraphs"] for s in p["sentences"]
+    )
+
+
+def test_ctranslate2_asked_for_that_cannot_run_is_exit_3_in_one_line(
+    cli, seeds: Path, marian: Path, ct2_fails_at_its_first_batch: None
+) -> None:
+    status, _, err = cli(
+        "run", seeds / ARTICLE, "--mt-model", marian, "--no-summary", "--backend", "ctranslate2"
+    )
+    assert status == 3
+    assert err.count("\n") == 1 and err.startswith("translate-cli: error: ")
+    assert CUBLAS_MISSING in err and 'pip install "translate-cli[cuda]"' in err
+
+
+def test_on_cuda_auto_tries_ctranslate2_then_transformers_on_the_gpu_then_ctranslate2_on_the_cpu(
+    marian: Path, tmp_path: Path
+) -> None:
+    from translate_cli.engines import candidates_for
+
+    info = resolve_model(str(marian))
+
+    def labels(backend: str, device: str) -> list[str]:
+        found = candidates_for(
+            info, "fp", backend=backend, device=device, store=tmp_path, tokenizer=lambda: None
+        )
+        return [candidate.label for candidate in found]
+
+    assert labels("auto", "cuda") == [
+        "CTranslate2 on the GPU",
+        "transformers on the GPU",
+        "CTranslate2 on the CPU",
+    ]
+    assert labels("auto", "cpu") == ["CTranslate2 on the CPU", "transformers on the CPU"]
+    assert labels("ctranslate2", "cuda") == ["CTranslate2 on the GPU"]
+    assert labels("transformers", "cuda") == ["transformers on the GPU"]
+
+
+def test_the_first_engine_that_runs_is_chosen_with_a_note_per_fallback() -> None:
+    from translate_cli.engines import Candidate, first_that_runs
+    from translate_cli.errors import ModelUnavailable
+
+    def failing(reason: str):
+        def load():
+            raise ModelUnavailable(reason)
+
+        return load
+
+    chosen = object()
+    engine, notes = first_that_runs(
+        [
+            Candidate("CTranslate2 on the GPU", failing("no cuBLAS")),
+            Candidate("transformers on the GPU", failing("out of memory")),
+            Candidate("CTranslate2 on the CPU", lambda: chosen),
+        ]
+    )
+    assert engine is chosen
+    assert notes == (
+        "no cuBLAS; using transformers on the GPU instead",
+        "out of memory; using CTranslate2 on the CPU instead",
+    )
+    with pytest.raises(ModelUnavailable, match="last"):
+        first_that_runs([Candidate("a", failing("first")), Candidate("b", failing("last"))])
+
+
+def test_cublas_is_preloaded_only_from_a_wheel_that_holds_it(tmp_path: Path) -> None:
+    from translate_cli.ct2 import preload_cublas
+
+    assert preload_cublas([str(tmp_path)]) is None  # no wheel installed there
+    lib = tmp_path / "nvidia" / "cublas" / "lib"
+    lib.mkdir(parents=True)
+    for name in ("libcublasLt.so.12", "libcublas.so.12"):
+        (lib / name).write_bytes(b"not a library")
+    assert preload_cublas([str(tmp_path)]) is None  # unloadable files are passed over
+
+
+# --- batch sizes -----------------------------------------------------------------------------------
+
+
+def test_batches_are_sized_to_the_device(tmp_path: Path) -> None:
+    from translate_cli.data import ModelInfo
+    from translate_cli.engines import cpu_batching, cuda_batching
+
+    assert (cpu_batching(2).max_items, cpu_batching(2).max_tokens) == (16, 1024)
+    assert cpu_batching(16).max_tokens == 8 * cpu_batching(2).max_tokens
+    shape = {"model_type": "marian", "vocab_size": 59158, "d_model": 512, "decoder_layers": 6}
+    (tmp_path / "config.json").write_text(json.dumps(shape), encoding="utf-8")
+    opus_shape = ModelInfo("opus-mt-sq-en", tmp_path)
+    h100 = cuda_batching(75 << 30, opus_shape, beams=4)
+    assert (h100.max_items, h100.max_tokens) == (256, 16_384)
+    small = cuda_batching(2 << 30, opus_shape, beams=4)
+    assert 512 <= small.max_tokens < h100.max_tokens
+
+
+def test_batch_size_caps_sentences_per_batch(seeds: Path, options: RunOptions, monkeypatch) -> None:
+    from translate_cli import engines
+
+    sizes: list[int] = []
+    original = engines.length_sorted_batches
+
+    def recording(lengths, max_items, max_tokens):
+        for batch in original(lengths, max_items, max_tokens):
+            sizes.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(engines, "length_sorted_batches", recording)
+    run([str(seeds / ARTICLE)], replace(options, batch_size=3))
+    assert sizes and max(sizes) == 3
+
+
+# --- tokenizers without torch ----------------------------------------------------------------------
+
+
+def _transformers_tokens(folder: Path, texts: list[str]) -> list[list[str]]:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    return [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
+
+
+TEXTS = [
+    "Kim Jong Un pritet të takojë Putinin.",
+    "“Negociatat po përparojnë”, tha znj. Watson – «citim» … 4,5% dhe 1.250 €!",
+    "  dy  hapësira ",
+    "",
+]
+
+
+@pytest.mark.parametrize("family", ["marian", "bart", "bart-without-tokenizer-json", "t5"])
+def test_the_torch_free_tokenizer_gives_the_same_tokens_as_transformers(
+    family: str, marian: Path, bart: Path, t5: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from translate_cli.data import ModelInfo
+    from translate_cli.tokenizer import TransformersTokenizer, load_tokenizer
+
+    folder = {"marian": marian, "bart": bart, "t5": t5}.get(family)
+    if folder is None:  # distilbart-cnn-12-6 on the Hub has only vocab.json and merges.txt
+        folder = Path(shutil.copytree(bart, tmp_path / "bart"))
+        (folder / "tokenizer.json").unlink()
+    tokenizer = load_tokenizer(ModelInfo(str(folder), folder))
+    assert not isinstance(tokenizer, TransformersTokenizer)
+    reference = bart if family.startswith("bart") else folder
+    assert tokenizer.tokenize(TEXTS) == _transformers_tokens(reference, TEXTS)
+
+
+def test_a_run_on_an_already_converted_model_never_imports_torch(seeds: Path, marian: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    args = ["run", str(seeds / ARTICLE), "--mt-model", str(marian), "--no-summary", "--no-cache", "-q"]
+    code = (
+        "import sys\nfrom translate_cli.cli import main\n"
+        f"status = main({args!r})\n"
+        "heavy = [m for m in ('torch', 'transformers') if m in sys.modules]\n"
+        "assert status == 0 and not heavy, (status, heavy)\n"
+    )
+    info = resolve_model(str(marian))
+    converted_model(info, Path("cache/models"), model_fingerprint(info))  # as a first run would
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
+    assert again.returncode == 0, again.stderr
+
+
+# --- on a GPU ----------------------------------------------------------------------------------------
+
+
+def _cuda_visible() -> bool:
+    try:
+        import ctranslate2
+    except ImportError:
+        return False
+    return ctranslate2.get_cuda_device_count() > 0
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not _cuda_visible(), reason="no CUDA GPU visible")
+def test_auto_runs_on_the_gpu_with_an_engine_that_works_there(cli, seeds: Path, marian: Path) -> None:
+    document = _translate_only(cli, seeds, marian, "--device", "cuda")
+    model = document["models"]["translation"]
+    assert model["device"] == "cuda" or any("on the CPU instead" in w for w in document["warnings"])
+    assert (model["backend"], model["compute_type"]) in {
+        ("ctranslate2", "int8_float16"),
+        ("transformers", "float16"),
+        ("ctranslate2", "int8"),
+    }
+    sentences = [s for p in document["articles"][0]["paragraphs"] for s in p["sentences"]]
+    assert all(math.isfinite(s["score"]) for s in sentences)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from translate_cli.data import ModelInfo
+from translate_cli.engines import ModelEngine
 from translate_cli.hub import input_limit
 from translate_cli.prompts import prompt_for_family
-from translate_cli.seq2seq import TransformersGenerator
 from translate_cli.summarize import Seq2SeqSummarizer, pack_chunks, summarize_documents
 
 
@@ -60,9 +60,9 @@ def test_long_documents_are_summarized_in_rounds_until_one_input_holds_everythin
     assert final_cap is None and len(final_inputs) == 2  # both documents finish together
 
 
-def test_real_bart_summarizes_a_long_article_in_chunks(bart: Path) -> None:
+def test_real_bart_summarizes_a_long_article_in_chunks(bart: Path, tmp_path: Path) -> None:
     info = ModelInfo(name=str(bart), path=bart)
-    model = TransformersGenerator(info, "cpu")
+    model = ModelEngine(info, "bart", backend="transformers", device="cpu", store=tmp_path)
     summarizer = Seq2SeqSummarizer(
         model, prompt_for_family("bart"), input_limit=input_limit(info), batch_size=4
     )

@@ -146,7 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--beams", type=_positive_int, metavar="N", help="beam size (default: each model's own config)"
     )
     run.add_argument(
-        "--batch-size", type=_positive_int, default=16, metavar="N", help="sentences per batch (default 16)"
+        "--batch-size",
+        type=_positive_int,
+        metavar="N",
+        help="most sentences per translation batch (default: sized to the device)",
     )
     run.add_argument(
         "--device",

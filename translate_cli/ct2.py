@@ -1,30 +1,27 @@
-"""The CTranslate2 backend: int8 inference on CPU, int8/float16 on CUDA.
+"""The CTranslate2 engine: int8 inference on the CPU, int8 weights with float16 on CUDA.
 
 A checkpoint is converted on first use into a model store inside the cache folder, keyed by the
 source model's identity, and reused from then on. A file lock makes sure that two runs starting
-together convert it once. Tokenization stays with the checkpoint's own transformers tokenizer.
+together convert it once. Tokens come from `tokenizer.py`, so this path never imports torch once
+the model is converted.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable, Sequence
-from functools import cached_property
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .data import EngineIdentity, ModelInfo
-from .engines import BatchCallback, Generation, resolve_device
+from .engines import CUDA_EXTRA_FIX, DecodeOptions, Generation
 from .errors import ModelUnavailable
-from .seq2seq import (
-    TransformersGenerator,
-    generation_defaults,
-    length_sorted_batches,
-    max_output_tokens,
-)
+from .tokenizer import Tokenizer
 
 #: Weights are stored as int8; CUDA runs them as int8 with float16 activations.
 STORED_QUANTIZATION = "int8"
@@ -68,117 +65,107 @@ def ct2_identity(device: str, fingerprint: str) -> EngineIdentity:
     return EngineIdentity("ctranslate2", COMPUTE_TYPES[device], device, fingerprint)
 
 
-class CTranslate2Generator:
-    """A checkpoint converted to CTranslate2, with its transformers tokenizer."""
+#: cuBLAS 12 libraries in the nvidia-cublas-cu12 wheel, in the order they must load.
+CUBLAS_LIBRARIES = ("libcublasLt.so.12", "libcublas.so.12")
 
-    backend = "ctranslate2"
 
-    def __init__(self, info: ModelInfo, store: Path, fingerprint: str, device: str = "auto") -> None:
+def preload_cublas(search_path: Sequence[str] | None = None) -> Path | None:
+    """Load cuBLAS 12 from the nvidia-cublas-cu12 wheel (`translate-cli[cuda]`), if installed.
+
+    CTranslate2 4.x opens libcublas.so.12 at its first CUDA batch; a library already loaded
+    under that name is found, whatever CUDA the machine has. Returns the folder it came from.
+    """
+    for entry in search_path if search_path is not None else sys.path:
+        folder = Path(entry or ".") / "nvidia" / "cublas" / "lib"
+        if all((folder / name).is_file() for name in CUBLAS_LIBRARIES):
+            try:
+                for name in CUBLAS_LIBRARIES:
+                    ctypes.CDLL(str(folder / name), mode=ctypes.RTLD_GLOBAL)
+            except OSError:
+                continue
+            return folder
+    return None
+
+
+class CTranslate2Engine:
+    """A checkpoint converted to CTranslate2, on one device, with a torch-free tokenizer."""
+
+    def __init__(
+        self, info: ModelInfo, store: Path, fingerprint: str, device: str, tokenizer: Tokenizer
+    ) -> None:
         self.info = info
-        self.store = store
-        self.fingerprint = fingerprint
-        self.requested_device = device
-        self._tokens = TransformersGenerator(info, device)  # tokenizer only; its model never loads
+        self.store = store  # the folder of conversions
+        self.device = device  # "cpu" or "cuda", already resolved
+        self.tokenizer = tokenizer
+        self.identity = ct2_identity(device, fingerprint)
+        self._translator: Any = None
 
-    @cached_property
-    def device(self) -> str:
-        """The device CTranslate2 runs on."""
-        return resolve_device(self.requested_device)
-
-    @property
-    def identity(self) -> EngineIdentity:
-        """CTranslate2, its compute type and device, and the model."""
-        return ct2_identity(self.device, self.fingerprint)
-
-    def loaded(self) -> CTranslate2Generator:
-        """This generator with its model converted and loaded, or ModelUnavailable."""
-        self.translator  # noqa: B018 - converts and loads, or raises
-        return self
-
-    @cached_property
-    def translator(self) -> Any:
-        """The CTranslate2 model, converted on first use; threads set to the machine's cores."""
+    def loaded(self) -> CTranslate2Engine:
+        """This engine, converted, loaded and probed, or ModelUnavailable naming cause and fix."""
         try:
             import ctranslate2
         except ImportError as error:
-            raise ModelUnavailable(f"CTranslate2 is not installed ({error})") from None
-        path = converted_model(self.info, self.store, self.fingerprint)
-        device = self.device
+            raise ModelUnavailable(
+                f"CTranslate2 is not installed ({error}); pip install ctranslate2"
+            ) from None
+        path = converted_model(self.info, self.store, self.identity.model)
+        if self.device == "cuda":
+            preload_cublas()
         try:
-            return ctranslate2.Translator(
+            self._translator = ctranslate2.Translator(
                 str(path),
-                device=device,
-                compute_type=COMPUTE_TYPES[device],
-                intra_threads=(os.cpu_count() or 0) if device == "cpu" else 0,
+                device=self.device,
+                compute_type=self.identity.compute_type,
+                intra_threads=(os.cpu_count() or 0) if self.device == "cpu" else 0,
             )
         except Exception as error:  # bad files or an unsupported device come as RuntimeError/ValueError
             raise ModelUnavailable(f"{self.info.describe()}: CTranslate2 cannot load it ({error})") from None
+        self.probe()
+        return self
 
-    def count_tokens(self, text: str) -> int:
-        """Tokens the model sees for `text`, special tokens included."""
-        return self._tokens.count_tokens(text)
+    def probe(self) -> None:
+        """Generate one token, so that a device that cannot run fails now, not at the first batch.
 
-    def generation_defaults(self) -> dict[str, Any]:
-        """The checkpoint's own generation settings."""
-        return generation_defaults(self.info)
+        CTranslate2 loads cuBLAS only here: on a machine without cuBLAS 12 this is where it fails.
+        """
+        try:
+            self._translator.translate_batch(
+                self.tokenizer.tokenize(["a"]), beam_size=1, max_decoding_length=1, max_input_length=0
+            )
+        except Exception as error:  # CUDA library and device errors come as RuntimeError
+            where = "the GPU" if self.device == "cuda" else "the CPU"
+            fix = f"; to fix it: {CUDA_EXTRA_FIX}" if "libcublas" in str(error) else ""
+            self.close()
+            raise ModelUnavailable(
+                f"{self.info.describe()}: CTranslate2 cannot run on {where} ({error}){fix}"
+            ) from None
+
+    def encode(self, texts: Sequence[str]) -> list[list[str]]:
+        """Each text's tokens, as CTranslate2 takes them."""
+        return self.tokenizer.tokenize(texts)
+
+    def generate_batch(
+        self, inputs: list[list[str]], options: DecodeOptions, caps: list[int]
+    ) -> list[Generation]:
+        """One batch; CTranslate2 takes one length cap per batch, the longest input's."""
+        results = self._translator.translate_batch(
+            inputs,
+            beam_size=options.beams,
+            length_penalty=options.length_penalty,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            repetition_penalty=options.repetition_penalty,
+            min_decoding_length=max(1, options.min_new_tokens),  # CTranslate2 never ends before one token
+            max_decoding_length=max(caps),
+            max_input_length=0,  # never truncate: inputs were split to fit
+            return_scores=True,
+        )
+        return [
+            Generation(self.tokenizer.detokenize(result.hypotheses[0]), float(result.scores[0]))
+            for result in results
+        ]
 
     def close(self) -> None:
-        """Free the model's memory; it loads again if used again."""
-        translator = self.__dict__.pop("translator", None)
+        """Free the model's memory."""
+        translator, self._translator = self._translator, None
         if translator is not None:
             translator.unload_model()
-
-    def generate(
-        self,
-        texts: Sequence[str],
-        *,
-        batch_size: int,
-        batch_tokens: int | None = None,
-        output_cap: Callable[[int], int] | None = None,
-        on_batch: BatchCallback | None = None,
-        **settings: Any,
-    ) -> list[Generation]:
-        """Generate in length-sorted batches; the cap of a batch is its longest input's cap."""
-        tokenizer = self._tokens.tokenizer
-        sources = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(texts))["input_ids"]]
-        options = self._options({**self.generation_defaults(), **settings})
-        limit = max_output_tokens(self.info)
-        outputs = [Generation("", None)] * len(texts)
-        for batch in length_sorted_batches([len(tokens) for tokens in sources], batch_size, batch_tokens):
-            batch_options = dict(options)
-            if output_cap is not None:
-                batch_options["max_decoding_length"] = max(output_cap(len(sources[i])) for i in batch)
-            batch_options["max_decoding_length"] = min(batch_options.get("max_decoding_length", limit), limit)
-            results = self.translator.translate_batch(
-                [sources[i] for i in batch], return_scores=True, **batch_options
-            )
-            for index, result in zip(batch, results, strict=True):
-                ids = tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                text = tokenizer.decode(ids, skip_special_tokens=True).strip()
-                outputs[index] = Generation(text, float(result.scores[0]))
-            if on_batch is not None:
-                on_batch(len(batch))
-        return outputs
-
-    @staticmethod
-    def _options(settings: dict[str, Any]) -> dict[str, Any]:
-        """transformers-style generation settings in CTranslate2's names."""
-        options: dict[str, Any] = {"max_input_length": 0}  # never truncate: inputs were split to fit
-        names = {
-            "num_beams": "beam_size",
-            "length_penalty": "length_penalty",
-            "no_repeat_ngram_size": "no_repeat_ngram_size",
-            "repetition_penalty": "repetition_penalty",
-        }
-        for name, value in settings.items():
-            if name in names and value is not None:
-                options[names[name]] = value
-        # transformers' min_length and max_length count the decoder start token; CTranslate2's don't.
-        if settings.get("min_length"):
-            options["min_decoding_length"] = max(0, settings["min_length"] - 1)
-        if settings.get("max_length"):
-            options["max_decoding_length"] = settings["max_length"] - 1
-        if settings.get("max_new_tokens"):  # beats the checkpoint's max_length, as in transformers
-            options["max_decoding_length"] = settings["max_new_tokens"]
-        options.setdefault("beam_size", 1)
-        return options

@@ -138,7 +138,7 @@ class RunOptions:
     summarize: bool = True  # False with --no-summary: translate only
     prompt: str | None = None  # template name or file; None picks one by model family
     beams: int | None = None  # None keeps each model's own generation config
-    batch_size: int = 16  # sentences per generate() call
+    batch_size: int | None = None  # most sentences a translation batch; None sizes it to the device
     device: str = "auto"  # "auto", "cpu" or "cuda"
     backend: str = "auto"  # "auto" (CTranslate2, else transformers), "ctranslate2" or "transformers"
     max_bytes: int = DEFAULT_MAX_BYTES  # larger input files are refused

@@ -157,7 +157,6 @@ def process_articles(
         translated = translate_articles(
             articles, engines[TRANSLATION], input_limit(models[TRANSLATION]), options, cache, progress
         )
-        engines[TRANSLATION].close()  # before the summarizer loads: the two need not share memory
         if SUMMARY in engines and prompt is not None:
             translated = summarize_articles(
                 translated, engines[SUMMARY], prompt, input_limit(models[SUMMARY]), options, cache, progress
@@ -180,9 +179,12 @@ def translate_articles(
     cache: Cache,
     progress: Progress,
 ) -> list[ArticleResult]:
-    """Identify languages, split over-long sentences, then translate the distinct units of all
-    articles in one length-sorted stream and align them."""
-    articles = check_languages(articles, cache)
+    """Split over-long sentences, translate the distinct units of all articles in one
+    length-sorted stream, identify languages, and align.
+
+    Language identification only adds warnings, so it runs after translation, with the model
+    freed: loading its ~100 MB model would take a second before the first batch.
+    """
     articles = split_over_long_sentences(articles, engine, limit, cache)
     translator = Seq2SeqTranslator(engine, beams=options.beams, batch_size=options.batch_size)
     stage = CachedStage(
@@ -192,7 +194,8 @@ def translate_articles(
     )
     units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
     translations = stage.map(units)
-    return [_align(article, translations) for article in articles]
+    engine.close()  # before the language model loads: the two need not share memory
+    return [_align(article, translations) for article in check_languages(articles, cache)]
 
 
 def split_over_long_sentences(
@@ -219,7 +222,7 @@ def summarize_articles(
 ) -> list[ArticleResult]:
     """Summarize each article's full translation, chunking long ones."""
     summarizer = Seq2SeqSummarizer(
-        engine, prompt, input_limit=limit, beams=options.beams, batch_size=max(1, options.batch_size // 4)
+        engine, prompt, input_limit=limit, beams=options.beams, batch_size=options.batch_size
     )
     stage = CachedStage(
         SummaryStage(engine, summarizer, progress.advance),

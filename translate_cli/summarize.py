@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any, Protocol
 
 from .cache import SUMMARY, cache_key
-from .engines import BatchCallback, Engine, ModelEngine
+from .engines import BatchCallback, Batching, DecodeOptions, ModelEngine
 from .prompts import PromptTemplate
 from .segment import split_long, split_sentences
 
@@ -49,7 +49,7 @@ class Summarizer(Protocol):
 
 
 class Seq2SeqSummarizer:
-    """A BART, Pegasus or T5 summarizer on any text generator backend.
+    """A BART, Pegasus or T5 summarizer on any engine.
 
     The model's generation config (beams, min/max length, no_repeat_ngram_size, length
     penalty) is honoured; only `beams` can override it.
@@ -57,22 +57,28 @@ class Seq2SeqSummarizer:
 
     def __init__(
         self,
-        model: Engine,
+        model: ModelEngine,
         prompt: PromptTemplate,
         *,
         input_limit: int,
         beams: int | None = None,
-        batch_size: int = 4,
+        batch_size: int | None = None,
     ) -> None:
         self.model = model
         self.prompt = prompt
         self.input_limit = input_limit
-        self.beams = beams
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # most texts a batch; None sizes batches to the device
+        self.options = DecodeOptions.for_checkpoint(model.info, beams)
 
     def count_tokens(self, text: str) -> int:
         """Tokens of the rendered prompt for `text`."""
         return self.model.count_tokens(self.prompt.render(text))
+
+    def batching(self) -> Batching:
+        """A quarter of the device's translation batch, and at least one full input's worth of
+        tokens: beams over long inputs need much memory."""
+        sized = self.model.batching(self.options.beams, self.batch_size)
+        return Batching(max(1, sized.max_items // 4), max(self.input_limit, sized.max_tokens // 4))
 
     def summarize(
         self,
@@ -84,26 +90,23 @@ class Seq2SeqSummarizer:
         """Summarize texts that each fit the input limit."""
         if not texts:
             return []
-        overrides: dict[str, Any] = {} if self.beams is None else {"num_beams": self.beams}
+        options = self.options
         if max_new_tokens is not None:
-            defaults = self.model.generation_defaults()
-            overrides["max_new_tokens"] = min(max_new_tokens, defaults.get("max_length") or max_new_tokens)
-            overrides["min_length"] = min(defaults.get("min_length") or 0, overrides["max_new_tokens"] // 2)
+            cap = min(max_new_tokens, options.max_new_tokens)
+            options = replace(
+                options, max_new_tokens=cap, min_new_tokens=min(options.min_new_tokens, cap // 2)
+            )
+        self.model.load()  # batches are sized to the engine that runs
         generated = self.model.generate(
-            [self.prompt.render(text) for text in texts],
-            batch_size=self.batch_size,
-            # One full input's worth of tokens a batch: beams over long inputs need much memory.
-            batch_tokens=self.input_limit,
-            on_batch=on_batch,
-            **overrides,
+            [self.prompt.render(text) for text in texts], options, self.batching(), on_batch
         )
         return [output.text for output in generated]
 
     def settings(self) -> dict[str, Any]:
-        """Prompt text, beam override and chunking rule."""
+        """Prompt text, decoding options and chunking rule."""
         return {
             "prompt": self.prompt.text,
-            "beams": self.beams,
+            "decode": asdict(self.options),
             "input_limit": self.input_limit,
             "chunk_share": CHUNK_SUMMARY_SHARE,
         }
@@ -165,7 +168,11 @@ class SummaryStage:
         self.engine = engine
         self.summarizer = summarizer
         self.on_batch = on_batch  # hears how many articles each batch finished
-        self.commit_every = summarizer.batch_size
+
+    @property
+    def commit_every(self) -> int:
+        """Results are stored after every batch."""
+        return self.summarizer.batching().max_items
 
     def key(self, item: str) -> str:
         """Engine identity, prompt and generation settings, and the full translation."""

@@ -6,15 +6,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Protocol
 
 from .cache import TRANSLATION, cache_key
-from .engines import BatchCallback, Engine, Generation, ModelEngine
+from .engines import BatchCallback, Batching, DecodeOptions, Generation, ModelEngine
 
-#: Padded tokens a batch may hold for each sentence of --batch-size: a batch of long sentences
-#: holds fewer of them, which keeps memory flat.
-TOKENS_PER_BATCH_ITEM = 64
 #: Output tokens allowed per input token, plus a constant, so degenerate output stops early.
 OUTPUT_TOKENS_PER_INPUT_TOKEN = 2
 OUTPUT_TOKENS_EXTRA = 10
@@ -59,12 +56,25 @@ class Translator(Protocol):
 
 
 class Seq2SeqTranslator:
-    """A MarianMT (or other seq2seq) translator on any text generator backend."""
+    """A MarianMT (or other seq2seq) translator on any engine.
 
-    def __init__(self, model: Engine, *, beams: int | None = None, batch_size: int = 16) -> None:
+    Decoding follows the checkpoint's own generation config (only `beams` overrides it), and
+    each output is capped by its input's length.
+    """
+
+    def __init__(
+        self, model: ModelEngine, *, beams: int | None = None, batch_size: int | None = None
+    ) -> None:
         self.model = model
-        self.beams = beams
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # most sentences a batch; None sizes batches to the device
+        self.options = replace(
+            DecodeOptions.for_checkpoint(model.info, beams),
+            length_cap=(OUTPUT_TOKENS_PER_INPUT_TOKEN, OUTPUT_TOKENS_EXTRA),
+        )
+
+    def batching(self) -> Batching:
+        """Batches sized to the device the model runs on, capped by `batch_size`."""
+        return self.model.batching(self.options.beams, self.batch_size)
 
     def translate(
         self,
@@ -76,25 +86,13 @@ class Seq2SeqTranslator:
         """Translate sentences in length-sorted batches, each output capped by its input length."""
         if not sentences:
             return []
-        overrides: dict[str, Any] = {} if self.beams is None else {"num_beams": self.beams}
-        if constrained:
-            overrides.update(RETRY_SETTINGS)
-        return self.model.generate(
-            sentences,
-            batch_size=self.batch_size,
-            batch_tokens=self.batch_size * TOKENS_PER_BATCH_ITEM,
-            output_cap=output_cap,
-            on_batch=on_batch,
-            **overrides,
-        )
+        options = replace(self.options, **RETRY_SETTINGS) if constrained else self.options
+        self.model.load()  # batches are sized to the engine that runs
+        return self.model.generate(sentences, options, self.batching(), on_batch)
 
     def settings(self) -> dict[str, Any]:
-        """Beam override and length-cap rule; the model's own config is part of its identity."""
-        return {
-            "beams": self.beams,
-            "cap": [OUTPUT_TOKENS_PER_INPUT_TOKEN, OUTPUT_TOKENS_EXTRA],
-            "retry": RETRY_SETTINGS,
-        }
+        """Decoding options and the retry's; the model's identity is the engine's."""
+        return {"decode": asdict(self.options), "retry": RETRY_SETTINGS}
 
 
 def translate_with_retry(
@@ -130,7 +128,11 @@ class TranslationStage:
         self.engine = engine
         self.translator = translator
         self.on_batch = on_batch  # hears how many sentences each batch finished
-        self.commit_every = translator.batch_size
+
+    @property
+    def commit_every(self) -> int:
+        """Results are stored after every batch."""
+        return self.translator.batching().max_items
 
     def key(self, item: str) -> str:
         """Engine identity, decoding settings and the sentence."""
