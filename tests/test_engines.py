@@ -148,6 +148,29 @@ def test_a_fully_cached_run_has_the_same_scores_and_flags(seeds: Path, options: 
     assert again.engines == first.engines
 
 
+def test_a_run_that_raises_still_frees_its_models(
+    seeds: Path, options: RunOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_cli import engines, translate
+
+    freed: list[bool] = []
+    close = engines.ModelEngine.close
+
+    def recording_close(self) -> None:
+        freed.append(self._engine is not None)
+        close(self)
+
+    def failing_compute(self, items: list[str]) -> list:
+        self.engine.load()
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr(engines.ModelEngine, "close", recording_close)
+    monkeypatch.setattr(translate.TranslationStage, "compute", failing_compute)
+    with pytest.raises(RuntimeError, match="something unexpected"):
+        run([str(seeds / ARTICLE)], options)
+    assert True in freed  # the loaded model was closed on the way out
+
+
 # --- engine choice and fallback --------------------------------------------------------------------
 
 CUBLAS_MISSING = "Library libcublas.so.12 is not found or cannot be loaded"

@@ -130,5 +130,8 @@ def test_default_hub_ids_are_found_in_the_hf_cache_offline(
         "id": "Helsinki-NLP/opus-mt-sq-en",
         "revision": REVISION,
         "path": str(home / "hub" / "models--Helsinki-NLP--opus-mt-sq-en" / "snapshots" / REVISION),
+        "backend": "ctranslate2",
+        "compute_type": "int8",
+        "device": "cpu",
     }
     assert models["summary"]["revision"] == REVISION
