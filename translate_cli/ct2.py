@@ -47,6 +47,9 @@ def converted_model(info: ModelInfo, store: Path, fingerprint: str) -> Path:
             return target
         from ctranslate2.converters import TransformersConverter
 
+        from .tokenizer import quiet_transformers
+
+        quiet_transformers()  # the converter loads the model with transformers: no progress bars
         scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=store))
         try:
             TransformersConverter(str(info.path), low_cpu_mem_usage=True).convert(

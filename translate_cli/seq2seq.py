@@ -11,7 +11,7 @@ from typing import Any
 from .data import EngineIdentity, ModelInfo
 from .engines import DecodeOptions, Generation
 from .errors import ModelUnavailable
-from .tokenizer import load_transformers_tokenizer
+from .tokenizer import load_transformers_tokenizer, quiet_transformers
 
 # Logits held at once while rescoring outputs: bounds the memory of the score pass.
 _RESCORE_LOGITS = 1 << 25
@@ -36,10 +36,8 @@ class TransformersEngine:
         """This engine with its model loaded and probed, or ModelUnavailable."""
         import torch
         from transformers import AutoModelForSeq2SeqLM
-        from transformers.utils import logging
 
-        logging.set_verbosity_error()
-        logging.disable_progress_bar()
+        quiet_transformers()
         self.tokenizer = load_transformers_tokenizer(self.info)
         dtype = torch.float16 if self.device == "cuda" else torch.float32
         try:

@@ -138,13 +138,19 @@ class TransformersTokenizer:
         return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
 
 
-def load_transformers_tokenizer(info: ModelInfo) -> Any:
-    """The checkpoint's transformers tokenizer (this imports torch)."""
-    from transformers import AutoTokenizer
+def quiet_transformers() -> None:
+    """Keep transformers' warnings and progress bars ("Loading weights") off the terminal."""
     from transformers.utils import logging
 
     logging.set_verbosity_error()
     logging.disable_progress_bar()
+
+
+def load_transformers_tokenizer(info: ModelInfo) -> Any:
+    """The checkpoint's transformers tokenizer (this imports torch)."""
+    from transformers import AutoTokenizer
+
+    quiet_transformers()
     try:
         return AutoTokenizer.from_pretrained(info.path, trust_remote_code=False)
     except Exception as error:  # tokenizer classes raise many types for broken files
