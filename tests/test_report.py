@@ -76,10 +76,24 @@ def test_json_roundtrip_keeps_every_field() -> None:
     article = document["articles"][0]
     assert article["paragraphs"][0] == {
         "kind": "headline",
-        "sentences": [{"source": "Titulli", "translation": "Title", "low_quality": False}],
+        "sentences": [
+            {
+                "source": "Titulli",
+                "translation": "Title",
+                "low_quality": False,
+                "score": None,
+                "retried": False,
+            }
+        ],
     }
     assert article["translation"] == "Title\n\nA. B."
-    assert document["models"]["translation"] == {"id": "m", "revision": None, "path": "/models/m"}
+    no_engine = {"backend": None, "compute_type": None, "device": None}  # no engine in this result
+    assert document["models"]["translation"] == {
+        "id": "m",
+        "revision": None,
+        "path": "/models/m",
+        **no_engine,
+    }
 
 
 def test_get_writer_picks_by_format() -> None:
