@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from translate_cli.translate import degeneracy, translate_with_retry
+from translate_cli.engines import Generation
+from translate_cli.translate import Translation, degeneracy, translate_with_retry
 
 ALBANIAN = (
     "date 2023-09 Lideri i Koresë së Veriut, Kim Jong Un, pritet të takojë presidentin Putin në Rusi.\n\n"
@@ -131,7 +132,8 @@ class ScriptedTranslator:
 
     def translate(self, sentences, on_batch=None, *, constrained=False):
         self.calls.append((list(sentences), constrained))
-        return self.outputs[constrained][: len(sentences)]
+        score = -2.0 if constrained else -1.0
+        return [Generation(text, score) for text in self.outputs[constrained][: len(sentences)]]
 
     def settings(self):
         return {}
@@ -139,10 +141,13 @@ class ScriptedTranslator:
 
 def test_a_degenerate_translation_is_retried_once_with_constraints() -> None:
     translator = ScriptedTranslator(["He said.", "war war war war war"], ["The war."])
-    assert translate_with_retry(translator, ["Ai tha.", "Lufta."]) == ["He said.", "The war."]
+    assert translate_with_retry(translator, ["Ai tha.", "Lufta."]) == [
+        Translation("He said.", -1.0, retried=False),
+        Translation("The war.", -2.0, retried=True),  # the retry's output, score and flag
+    ]
     assert translator.calls == [(["Ai tha.", "Lufta."], False), (["Lufta."], True)]
     stubborn = ScriptedTranslator(["", "x"], ["", "y"])
-    assert translate_with_retry(stubborn, ["Ai tha.", "A"]) == ["", "x"]
+    assert [t.text for t in translate_with_retry(stubborn, ["Ai tha.", "A"])] == ["", "x"]
     assert len(stubborn.calls) == 2  # one retry, never more
 
 
