@@ -69,6 +69,8 @@ def _tokens(text: str) -> list[_Token]:
         while position >= 0 and text[position].isspace():
             position -= 1
         initial = position < 0 or text[position] in _SENTENCE_OPENERS
+        if initial and position > 0 and position == match.start() - 1 and text[position] in "-–":
+            initial = not text[position - 1].isalnum()  # "Durrës-Rrogozhinë": one compound, two names
         word = match.group()
         folded = fold(word[:-2] if word.endswith(("'s", "’s")) else word)
         tokens.append(_Token(word, folded, match.start(), match.end(), initial))
@@ -121,7 +123,9 @@ def _sq_keys(folded: str) -> frozenset[str]:
             keys.add(folded[: -len(suffix)])
     keys |= {k[:-1] for k in list(keys) if len(k) >= 4 and k[-1] in "aeiouy"}
     # The definite form drops the "ë" of "-ër": Zvicër → Zvicra, Londër → Londra, Shkodër → Shkodra.
-    keys |= {k[:-2] + "r" for k in list(keys) if len(k) >= 5 and k.endswith("er")}
+    # Only the word as written: "Liberi" minus "-i" is no "-ër" word ("Librit", of the book, is not Liberia).
+    if len(folded) >= 5 and folded.endswith("er"):
+        keys.add(folded[:-2] + "r")
     keys |= {_transliterated(k) for k in keys}
     return frozenset(keys)
 
@@ -218,10 +222,24 @@ def _cldr_cities(known: set[tuple[str, ...]]) -> list[_Entry]:
 @functools.cache
 def _titles() -> dict[str, set[str]]:
     """Albanian title and institution words by kind, as stems."""
-    kinds: dict[str, set[str]] = {"title": set(), "institution": set(), "unit": set()}
+    kinds: dict[str, set[str]] = {"title": set(), "institution": set(), "unit": set(), "place": set()}
     for kind, word in _read_table("titles.tsv"):
         kinds[kind] |= _sq_keys(fold(word))
+    for kind, word, _ in _read_table("nouns.tsv"):
+        kinds[kind] |= {k for k in _sq_keys(fold(word)) if len(k) >= 4}  # "port", not "por" (but)
     return kinds
+
+
+@functools.cache
+def _noun_english() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(stems of an Albanian common noun of names, its English words folded), from nouns.tsv."""
+    return tuple(
+        (
+            frozenset(k for k in _sq_keys(fold(sq)) if len(k) >= 4),
+            frozenset(fold(w) for w in re.split(r"[|\s]+", en)),
+        )
+        for _, sq, en in _read_table("nouns.tsv")
+    )
 
 
 @functools.cache
@@ -246,7 +264,8 @@ def _english_common() -> frozenset[str]:
     # Month names and their abbreviations ("Feb.", "Sept."): the month check owns them.
     heads = resources.files("translate_cli").joinpath("checkdata", "english_heads.txt").read_text("utf-8")
     words = [*words, *(w.strip() for w in heads.splitlines() if not w.startswith("#"))]
-    return frozenset(fold(w) for w in words if w) | frozenset(_months()[1]) | _EN_STOP
+    nouns = {w for _, english in _noun_english() for w in english}
+    return frozenset(fold(w) for w in words if w) | frozenset(_months()[1]) | _EN_STOP | nouns
 
 
 @functools.cache
@@ -801,7 +820,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
     often keeps only that surname ("Kurti"), so the surname is what the English must carry."""
     tokens = _tokens(source)
     titles = _titles()
-    translated = titles["institution"] | titles["title"] | titles["unit"]
+    translated = titles["institution"] | titles["title"] | titles["unit"] | titles["place"]
     names: list[_Name] = []
     allowed: set[str] = set()
     covered: set[int] = set()
@@ -831,8 +850,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
     for i, token in enumerate(tokens):
         keys = _sq_keys(token.folded)
         if i in covered:
-            after_institution = False
-            continue
+            continue  # a place inside an institution's name ("Agjencia Kosovare ...") does not end it
         if not _is_capitalised(token.text):
             # "Zyra e Komisionerit për të Drejtën e Informimit": one name through i/e/të/së and për
             after_institution = after_institution and token.folded in _INSTITUTION_LINKS_SQ
@@ -844,8 +862,13 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             # else: the Albanian acronym of the name before it ("(ZRRE)"); English gives its own (ERO)
             continue
         if keys & translated:
-            after_institution = True  # "Ministri i Jashtëm", "Sekretari i Përgjithshëm": one title
+            # "Ministri i Jashtëm", "Sekretari i Përgjithshëm", "Pallati i Kongreseve": one name; after
+            # a noun of geography the linked word is a real name ("Lugina e Preshevës": Preševo).
+            after_institution = not keys & titles["place"] or bool(keys & titles["institution"])
+            allowed |= {w for stems, english in _noun_english() if keys & stems for w in english}
             continue
+        if after_institution and i in adjectives:
+            continue  # "Agjencia Kosovare e Privatizimit": the name goes on after its adjective
         if after_institution and i > 0 and tokens[i - 1].folded in _INSTITUTION_LINKS_SQ:
             continue  # "Ministria e Shëndetësisë": part of the institution's name
         after_institution = False
@@ -896,7 +919,8 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
     target_keys = [_en_keys(t.folded) for t in target_tokens]
     target_folded = fold(translation)
     target_words = {t.text for t in target_tokens}
-    missing = []
+    missing: list[str] = []
+    unknown_acronyms: list[str] = []  # missing acronyms the data does not know: English may translate them
     for name in names:
         if name.english:
             found = _english_has(target_folded, target_keys, name.english)
@@ -908,10 +932,60 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             found = True  # "Lidhja Demokratike e Kosovës (LDK)" rendered as "LDK"
         if not found:
             missing.append(name.shown)
+            if name.english == (name.shown,) and _is_acronym(name.shown):
+                unknown_acronyms.append(name.shown)
     extra = _extra_names(
         target_tokens, allowed, [_sq_keys(w) for w in source_words], source_words, translation
     )
+    spare = _english_institution_names(target_tokens, translation) - _source_institution_names(source)
+    missing, extra = _pair_acronyms(missing, unknown_acronyms, extra, spare)
     return _report_names(dict.fromkeys(missing), extra, "the original", "the English", missing_too=True)
+
+
+def _pair_acronyms(
+    missing: list[str], acronyms: list[str], extra: list[str], spare_names: int
+) -> tuple[list[str], list[str]]:
+    """Drop an unknown source acronym together with an unknown English acronym or expansion.
+
+    An acronym is usually translated: the Albanian "AKSH" of an institution the checker does not
+    know is rendered by the English acronym of its English name, or by that name spelled out
+    ("Albanian Power Corporation"), which shares no letters with it. Acronyms the data knows
+    (NATO, PBB: GDP) are not paired: they are checked against their known English forms, so a
+    known acronym swapped for another stays a flag. `spare_names` counts English institution names
+    ("Albanian Power Corporation") beyond the institution names of the original: each may spell out
+    one acronym."""
+    known = _known_english_names() | {fold(e) for entry in _gazetteer() for e in entry.en}
+    en_candidates = [
+        e for e in extra
+        if (_is_acronym(e) and fold(e) not in known) or (" " in e and all(map(_is_capitalised, e.split())))
+    ]  # fmt: skip
+    pairs = min(len(acronyms), len(en_candidates))
+    dropped = set(acronyms[:pairs]) | set(en_candidates[:pairs])
+    dropped |= set(acronyms[pairs : pairs + max(spare_names, 0)])
+    return [m for m in missing if m not in dropped], [e for e in extra if e not in dropped]
+
+
+def _english_institution_names(tokens: list[_Token], text: str) -> int:
+    """How many English names end in a head noun after capitalised words ("Power Corporation")."""
+    inside = _inside_institution_names(tokens, text)
+    heads = _english_heads()
+    return sum(
+        1 for i, t in enumerate(tokens) if t.folded in heads and _is_capitalised(t.text) and i - 1 in inside
+    )
+
+
+def _source_institution_names(source: str) -> int:
+    """How many capitalised institution words start a name in the original ("Agjencia", "Banka")."""
+    titles = _titles()
+    words = titles["institution"] | titles["place"]
+    tokens = _tokens(source)
+    return sum(
+        1
+        for i, t in enumerate(tokens)
+        if _is_capitalised(t.text)
+        and _sq_keys(t.folded) & words
+        and not (i and tokens[i - 1].folded in _INSTITUTION_LINKS_SQ)
+    )
 
 
 def _extra_names(
@@ -990,8 +1064,17 @@ def _known_english_names() -> frozenset[str]:
 
 @functools.cache
 def _english_place_words() -> frozenset[str]:
-    """Words of gazetteer English names and nationalities, checked even inside an institution's name."""
-    words = {fold(w) for entry in _gazetteer() for e in entry.en for w in re.split(r"[\s-]+", e)}
+    """Words of gazetteer English names and nationalities, checked even inside an institution's name.
+
+    Organisations' words are left out ("Investment" of European Investment Bank): inside another
+    institution's name they are translated words too; their acronyms are still checked."""
+    words = {
+        fold(w)
+        for entry in _gazetteer()
+        if entry.kind != "organisation"
+        for e in entry.en
+        for w in re.split(r"[\s-]+", e)
+    }
     words |= {w for _, english in _demonyms() for w in english}
     return frozenset(words) - _english_common()
 
@@ -999,7 +1082,8 @@ def _english_place_words() -> frozenset[str]:
 @functools.cache
 def _english_heads() -> frozenset[str]:
     text = resources.files("translate_cli").joinpath("checkdata", "english_heads.txt").read_text("utf-8")
-    return frozenset(fold(w.strip()) for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    heads = {fold(w.strip()) for w in text.splitlines() if w.strip() and not w.startswith("#")}
+    return frozenset(heads | {w for _, english in _noun_english() for w in english})
 
 
 _INSTITUTION_LINKS = frozenset(_words("and of for the on & de"))
