@@ -134,3 +134,46 @@ def test_capitalised_common_nouns_of_names_are_not_names(source: str, translatio
 )
 def test_names_beside_common_nouns_are_still_checked(source: str, translation: str) -> None:
     assert NAME in kinds(check_sentence(source, translation))
+
+
+# --------------------------------------------------------------------------- names spelled by ear
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        # Turkish c = Albanian xh, Turkish y = Albanian j, doubled letters, ğ and ı
+        (
+            "Në Ankara, Rexhep Tajip Erdogan priti homologun e tij shqiptar.",
+            "In Ankara, Recep Tayyip Erdoğan received his Albanian counterpart.",
+        ),
+        (
+            "Ministri i Jashtëm Hakan Fidan foli për marrëdhëniet me Ballkanin.",
+            "Foreign Minister Hakan Fıdan spoke about relations with the Balkans.",
+        ),
+        # a surname with a double letter is not the noun it resembles once the letters are folded
+        (
+            "Shefja e diplomacisë evropiane, Kaja Kallas, mbërriti në Shkup.",
+            "The EU's top diplomat Kallas arrived in Skopje.",
+        ),
+    ],
+)
+def test_foreign_names_in_albanian_spelling_match_the_english(source: str, translation: str) -> None:
+    assert NAME not in kinds(check_sentence(source, translation))
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (
+            "Në Ankara, Rexhep Tajip Erdogan priti homologun e tij shqiptar.",
+            "In Ankara, Ahmet Davutoglu received his Albanian counterpart.",
+        ),
+        (
+            "Shefja e diplomacisë evropiane, Kaja Kallas, mbërriti në Shkup.",
+            "The EU's top diplomat Borrell arrived in Skopje.",
+        ),
+    ],
+)
+def test_a_swapped_foreign_name_is_still_flagged(source: str, translation: str) -> None:
+    assert NAME in kinds(check_sentence(source, translation))

@@ -50,7 +50,8 @@ _SENTENCE_OPENERS = set('.!?:;"“”„«»()[]—–-•*')
 def fold(text: str) -> str:
     """Lower case without diacritics: "Thaçi" and "Thaci" fold alike, as do "Vučić" and "Vuçiç"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.replace("đ", "d").replace("ı", "i")  # Turkish dotless ı has no decomposition
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,10 @@ _SQ_SUFFIXES = sorted(
 # rewrites bring the Albanian, the native and the English spellings to one form. Order matters:
 # "dj" and "gj" (both Đ) before a lone "d"/"j" could be read.
 _TRANSLITERATION = (("xh", "dz"), ("gj", "d"), ("dj", "d"), ("zh", "z"), ("sh", "s"), ("ch", "c"), ("q", "c"),
-                    ("ts", "c"), ("tz", "c"), ("y", "i"))  # fmt: skip
+                    ("ts", "c"), ("tz", "c"), ("dz", "c"), ("y", "i"), ("j", "i"))  # fmt: skip
+# Turkish c is Albanian xh and Turkish y Albanian j (Recep Tayyip = Rexhep Tajip): "dz" and "j" fold into
+# "c" and "i" last; doubled letters count once (Tayyip, Asllani, Mitterrand).
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -108,15 +112,16 @@ def _transliterated(folded: str) -> str:
     """One spelling for a folded name in Albanian, Slavic or English letters: vuciq, vucic → vucic."""
     for written, common in _TRANSLITERATION:
         folded = folded.replace(written, common)
-    return folded
+    return _DOUBLED.sub(r"\1", folded)
 
 
 @functools.lru_cache(maxsize=65536)
-def _sq_keys(folded: str) -> frozenset[str]:
+def _sq_stems(folded: str) -> frozenset[str]:
     """Candidate stems of a folded Albanian word: itself, minus an inflection, minus a last vowel.
 
     Every candidate is kept ("Albin" keeps "albin" beside "alb" and "albi"; "Kurtin" keeps "kurti"),
-    so a match with any of them counts, and each is also given in its transliterated form."""
+    so a match with any of them counts. Words of the language (titles, nouns) match on these; names
+    on _sq_keys, which adds spellings by ear ("Kallas" would read as "Kala", castle)."""
     keys = {folded}
     for suffix in _SQ_SUFFIXES:
         if folded.endswith(suffix) and len(folded) - len(suffix) >= 3:
@@ -126,8 +131,14 @@ def _sq_keys(folded: str) -> frozenset[str]:
     # Only the word as written: "Liberi" minus "-i" is no "-ër" word ("Librit", of the book, is not Liberia).
     if len(folded) >= 5 and folded.endswith("er"):
         keys.add(folded[:-2] + "r")
-    keys |= {_transliterated(k) for k in keys}
     return frozenset(keys)
+
+
+@functools.lru_cache(maxsize=65536)
+def _sq_keys(folded: str) -> frozenset[str]:
+    """The stems of _sq_stems, each also in its transliterated form: for names, spelled by ear."""
+    stems = _sq_stems(folded)
+    return stems | {_transliterated(k) for k in stems}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -224,9 +235,9 @@ def _titles() -> dict[str, set[str]]:
     """Albanian title and institution words by kind, as stems."""
     kinds: dict[str, set[str]] = {"title": set(), "institution": set(), "unit": set(), "place": set()}
     for kind, word in _read_table("titles.tsv"):
-        kinds[kind] |= _sq_keys(fold(word))
+        kinds[kind] |= _sq_stems(fold(word))
     for kind, word, _ in _read_table("nouns.tsv"):
-        kinds[kind] |= {k for k in _sq_keys(fold(word)) if len(k) >= 4}  # "port", not "por" (but)
+        kinds[kind] |= {k for k in _sq_stems(fold(word)) if len(k) >= 4}  # "port", not "por" (but)
     return kinds
 
 
@@ -235,7 +246,7 @@ def _noun_english() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """(stems of an Albanian common noun of names, its English words folded), from nouns.tsv."""
     return tuple(
         (
-            frozenset(k for k in _sq_keys(fold(sq)) if len(k) >= 4),
+            frozenset(k for k in _sq_stems(fold(sq)) if len(k) >= 4),
             frozenset(fold(w) for w in re.split(r"[|\s]+", en)),
         )
         for _, sq, en in _read_table("nouns.tsv")
@@ -848,7 +859,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
     after_institution = False
     runs: list[list[int]] = []
     for i, token in enumerate(tokens):
-        keys = _sq_keys(token.folded)
+        keys = _sq_stems(token.folded)  # a title or noun is a word of the language: no spelling by ear
         if i in covered:
             continue  # a place inside an institution's name ("Agjencia Kosovare ...") does not end it
         if not _is_capitalised(token.text):
@@ -983,7 +994,7 @@ def _source_institution_names(source: str) -> int:
         1
         for i, t in enumerate(tokens)
         if _is_capitalised(t.text)
-        and _sq_keys(t.folded) & words
+        and _sq_stems(t.folded) & words
         and not (i and tokens[i - 1].folded in _INSTITUTION_LINKS_SQ)
     )
 
