@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     cache_options.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help=f"result cache folder (env {settings.ENV_CACHE_DIR}; default ./{settings.DEFAULT_CACHE_DIR})",
+        help=f"cache folder for results and converted models (env {settings.ENV_CACHE_DIR}; "
+        "default: the per-user cache, ~/.cache/translate-cli on Linux)",
     )
 
     run = commands.add_parser(
@@ -170,11 +171,17 @@ def build_parser() -> argparse.ArgumentParser:
     cache = commands.add_parser("cache", help="show or empty the result cache")
     cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
     info = cache_commands.add_parser(
-        "info", parents=[cache_options], help="show the cache's location, entries per stage and size"
+        "info",
+        parents=[cache_options],
+        help="show the cache's location, entries per stage and size, and the converted-model store",
     )
     info.set_defaults(handler=cache_info_command)
     clear = cache_commands.add_parser("clear", parents=[cache_options], help="delete cached results")
-    clear.add_argument("--stage", choices=STAGES, help="delete only this stage's results (default: all)")
+    what = clear.add_mutually_exclusive_group()
+    what.add_argument("--stage", choices=STAGES, help="delete only this stage's results (default: all)")
+    what.add_argument(
+        "--models", action="store_true", help="empty the converted-model store instead of the results"
+    )
     clear.set_defaults(handler=cache_clear_command)
 
     models = commands.add_parser("models", help="list, download or locate the configured models")
@@ -421,18 +428,72 @@ def _existing_cache(args: argparse.Namespace) -> Iterator[ResultCache | None]:
 
 
 def cache_info_command(args: argparse.Namespace) -> int:
-    """`translate-cli cache info`: location, entries per stage, size."""
+    """`translate-cli cache info`: location, entries per stage, size, and the model store."""
+    results_size = 0
     with _existing_cache(args) as cache:
         if cache is not None:
             print(f"cache: {cache.path}")
             for stage, count in cache.counts().items():
                 print(f"  {stage:<13} {count:>8} entries")
-            print(f"  {'size':<13} {_human_size(cache.size_bytes()):>8}")
+            results_size = cache.size_bytes()
+            print(f"  {'size':<13} {_human_size(results_size):>8}")
+    store = _model_store(args)
+    models = _stored_models(store)
+    models_size = sum(_folder_size(model) for model in models)
+    print(f"models: {store} ({len(models)} converted model{'' if len(models) == 1 else 's'})")
+    print(f"  {'size':<13} {_human_size(models_size):>8}")
+    print(f"total: {_human_size(results_size + models_size)} in {store.parent}")
     return EXIT_OK
 
 
+def _model_store(args: argparse.Namespace) -> Path:
+    from .pipeline import MODEL_STORE
+
+    return settings.cache_dir(args.cache_dir) / MODEL_STORE
+
+
+def _stored_models(store: Path) -> list[Path]:
+    """The converted models in the store (finished ones and interrupted conversions)."""
+    try:
+        return sorted(p for p in store.iterdir() if p.is_dir() and not p.is_symlink())
+    except OSError:  # no store yet
+        return []
+
+
+def _folder_size(folder: Path) -> int:
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and not path.is_symlink():
+                total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+def _clear_model_store(store: Path) -> int:
+    """Delete every converted model in the store; returns how many. The next run converts again."""
+    import shutil
+
+    models = _stored_models(store)
+    for model in models:
+        try:
+            shutil.rmtree(model)
+        except OSError as error:
+            raise UsageError(f"cannot delete {model} ({error.strerror or error})") from None
+    for lock in store.glob("*.lock") if models or store.is_dir() else ():
+        lock.unlink(missing_ok=True)
+    return len(models)
+
+
 def cache_clear_command(args: argparse.Namespace) -> int:
-    """`translate-cli cache clear`: delete all entries, or one stage's."""
+    """`translate-cli cache clear`: delete all entries, one stage's, or (--models) the model store."""
+    if args.models:
+        store = _model_store(args)
+        size = sum(_folder_size(model) for model in _stored_models(store))
+        deleted = _clear_model_store(store)
+        print(f"deleted {deleted} converted models ({_human_size(size)}) from {store}")
+        return EXIT_OK
     with _existing_cache(args) as cache:
         if cache is not None:
             deleted = cache.clear(args.stage)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .settings import DEFAULT_MAX_BYTES, DEFAULT_MT_MODEL, DEFAULT_SUMMARY_MODEL
+from .settings import DEFAULT_MAX_BYTES, DEFAULT_MT_MODEL, DEFAULT_SUMMARY_MODEL, default_cache_dir
 
 #: Kinds of paragraph-level unit an article is made of.
 HEADLINE = "headline"
@@ -142,7 +142,7 @@ class RunOptions:
     device: str = "auto"  # "auto", "cpu" or "cuda"
     backend: str = "auto"  # "auto" (CTranslate2, else transformers), "ctranslate2" or "transformers"
     max_bytes: int = DEFAULT_MAX_BYTES  # larger input files are refused
-    cache_dir: Path = Path("cache")  # where the result cache lives
+    cache_dir: Path = field(default_factory=default_cache_dir)  # results and the converted-model store
     use_cache: bool = True  # False with --no-cache: read and write nothing
 
 

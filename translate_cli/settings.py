@@ -8,8 +8,9 @@ from pathlib import Path
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-sq-en"
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
-DEFAULT_CACHE_DIR = "cache"
 DEFAULT_DEVICE = "auto"
+#: The per-user cache folder's name under the platform's cache root (~/.cache on Linux).
+APP_NAME = "translate-cli"
 #: Larger input files are refused: no news article is this long, so it is likely not one.
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -27,9 +28,21 @@ def setting(option: str | None, env: str, default: str) -> str:
     return os.environ.get(env) or default
 
 
+def default_cache_dir() -> Path:
+    """The per-user cache folder: `~/.cache/translate-cli` on Linux, honouring XDG_CACHE_HOME.
+
+    Results and converted models follow the user, not the working folder, so a run from
+    another folder reuses them. Only computed, never created here.
+    """
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 def cache_dir(option: str | None) -> Path:
-    """The cache directory: --cache-dir, then TRANSLATE_CLI_CACHE_DIR, then ./cache."""
-    return Path(setting(option, ENV_CACHE_DIR, DEFAULT_CACHE_DIR)).expanduser()
+    """The cache directory: --cache-dir, then TRANSLATE_CLI_CACHE_DIR, then the per-user folder."""
+    value = option if option is not None else os.environ.get(ENV_CACHE_DIR)
+    return Path(value).expanduser() if value else default_cache_dir()
 
 
 def mt_model(option: str | None) -> str:
