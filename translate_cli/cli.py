@@ -256,6 +256,7 @@ def run_command(args: argparse.Namespace) -> int:
         cache_dir=settings.cache_dir(args.cache_dir),
         use_cache=not args.no_cache,
     )
+    _check_models(options)
     from rich.console import Console
 
     stderr = Console(stderr=True, no_color=args.color == "never" or None)
@@ -290,6 +291,17 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         stderr.print(closing_line(result), highlight=False, markup=False)
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
+
+
+def _check_models(options: RunOptions) -> None:
+    """Fail before any work, naming every unavailable model at once (missing models are
+    downloaded here, unless offline)."""
+    from .hub import resolve_models
+
+    requests = [(options.mt_model, "--mt-model")]
+    if options.summarize:
+        requests.append((options.summary_model, "--summary-model"))
+    resolve_models(requests, hints={"--summary-model": "or translate only with --no-summary"})
 
 
 def _stdout_format(args: argparse.Namespace) -> str | None:
@@ -528,8 +540,22 @@ def models_list_command(args: argparse.Namespace) -> int:
 
 def models_download_command(args: argparse.Namespace) -> int:
     """`translate-cli models download`: fetch the configured models into the HF cache."""
-    from .hub import download_model
+    from .hub import download_model, find_model, hub_offline
 
+    if hub_offline():
+        missing = [name for _, name, _ in _configured_models(args) if find_model(name) is None]
+        if missing:
+            raise ModelUnavailable(
+                f"offline mode is on (HF_HUB_OFFLINE is set), so {' and '.join(missing)} cannot be "
+                "downloaded; unset HF_HUB_OFFLINE on a machine with network and run this again"
+            )
+        _print_error(
+            "offline mode is on (HF_HUB_OFFLINE is set): the local copies were not updated", label="note"
+        )
+        for role, name, _ in _configured_models(args):
+            info = find_model(name)
+            print(f"{role:<12} {info.describe()}  ({info.path})")
+        return EXIT_OK
     for role, name, option in _configured_models(args):
         info = download_model(name, option=option)
         print(f"{role:<12} {info.describe()}  ({info.path})")

@@ -34,6 +34,16 @@ class ModelUnavailable(TranslateCliError):
     exit_status = 3
 
 
+class ModelNotCached(ModelUnavailable):
+    """A Hub model that is not in the local Hugging Face cache and could not be downloaded."""
+
+    def __init__(self, message: str, *, repo_id: str, reason: str, option: str) -> None:
+        super().__init__(message)
+        self.repo_id = repo_id  # the Hub id
+        self.reason = reason  # why there was no download, e.g. "HF_HUB_OFFLINE is set, so no download"
+        self.option = option  # the command-line option that names another model, e.g. "--mt-model"
+
+
 class CacheError(TranslateCliError):
     """The result cache cannot be opened or written."""
 

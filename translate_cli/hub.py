@@ -11,11 +11,11 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .data import ModelInfo
-from .errors import ModelUnavailable
+from .errors import ModelNotCached, ModelUnavailable
 
 # Files a seq2seq checkpoint needs besides its weights: configs and tokenizer files.
 _SUPPORT_FILES = ["*.json", "*.spm", "*.model", "*.txt"]
@@ -33,9 +33,58 @@ def resolve_model(name_or_path: str, *, option: str = "--mt-model") -> ModelInfo
     if info is not None:
         return info
     if hub_offline():
-        reason = "HF_HUB_OFFLINE is set, so no download"
-        raise ModelUnavailable(missing_model_message(name_or_path, reason, option))
+        raise not_cached(name_or_path, "HF_HUB_OFFLINE is set, so no download", option)
     return download_model(name_or_path, option=option)
+
+
+def resolve_models(
+    requests: Sequence[tuple[str, str]], *, hints: Mapping[str, str] | None = None
+) -> list[ModelInfo]:
+    """Resolve each (name, option) like `resolve_model`, trying them all before failing, so
+    that one error names every model that is unavailable.
+
+    `hints` maps an option to advice added when its model is the only one unavailable, such
+    as "or translate only with --no-summary" for the summarizer.
+    """
+    found: list[ModelInfo] = []
+    failures: list[tuple[str, ModelUnavailable]] = []
+    for name, option in requests:
+        try:
+            found.append(resolve_model(name, option=option))
+        except ModelUnavailable as error:
+            failures.append((option, error))
+    if len(failures) == 1:
+        option, error = failures[0]
+        hint = (hints or {}).get(option)
+        if hint:
+            raise ModelUnavailable(f"{error}; {hint}") from None
+        raise error
+    if failures:
+        raise ModelUnavailable(combined_message([error for _, error in failures]))
+    return found
+
+
+def combined_message(failures: Sequence[ModelUnavailable]) -> str:
+    """One line for several unavailable models, with the ways out said once."""
+    parts, options = [], []
+    for error in failures:
+        if isinstance(error, ModelNotCached):
+            parts.append(f"{error.repo_id} is not in the local Hugging Face cache ({error.reason})")
+            options.append(error.option)
+        else:
+            parts.append(str(error))
+    message = f"{len(failures)} models are unavailable: " + "; ".join(parts)
+    if options:
+        message += "; run `translate-cli models download` on a machine with network, or pass "
+        message += " and ".join(f"{option} DIR" for option in options)
+    return message
+
+
+def not_cached(repo_id: str, reason: str, option: str) -> ModelNotCached:
+    """The error for a Hub model that is neither cached nor downloadable."""
+    return ModelNotCached(
+        missing_model_message(repo_id, reason, option), repo_id=repo_id, reason=reason, option=option
+    )
 
 
 def find_model(name_or_path: str) -> ModelInfo | None:
@@ -97,8 +146,7 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
     except RepositoryNotFoundError:
         raise ModelUnavailable(f"{repo_id}: no such model on the Hugging Face Hub") from None
     except Exception as error:  # network failures come as many library-specific types
-        reason = f"download failed: {_reason(error)}"
-        raise ModelUnavailable(missing_model_message(repo_id, reason, option)) from None
+        raise not_cached(repo_id, f"download failed: {_reason(error)}", option) from None
     return ModelInfo(name=repo_id, path=Path(path), revision=info.sha)
 
 
