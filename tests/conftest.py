@@ -22,6 +22,8 @@ _HF_HOME = tempfile.mkdtemp(prefix="translate-cli-hf-")
 os.environ["HF_HOME"] = _HF_HOME
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("HF_HUB_CACHE", None)
+# Nor the user's own translate-cli cache: the per-user default lands in this folder instead.
+os.environ["XDG_CACHE_HOME"] = os.path.join(_HF_HOME, "xdg-cache")
 # The test models are tiny: a second torch thread only adds hand-offs, and on a loaded 2-core CI
 # machine each hand-off waits for a time slice (a transformers-backend run took 10x the CPU).
 # Set before torch is imported; subprocesses inherit it. See also `one_torch_thread`.

@@ -36,6 +36,7 @@ def warm(tmp_path_factory: pytest.TempPathFactory, marian: Path, bart: Path) -> 
         (folder / "news" / name).write_text(text, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
+        patch.setenv("TRANSLATE_CLI_CACHE_DIR", str(folder / "cache"))
         status = main(["run", "news", "--mt-model", str(marian), "--summary-model", str(bart), "-q"])
     assert status == 0
     return folder
