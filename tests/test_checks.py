@@ -12,16 +12,21 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from translate_cli.checks import (
+    CONFIDENCE,
     KINDS,
     MONTH,
     NAME,
     NEGATION,
     NUMBER,
+    RETRIED,
     UNTRANSLATED,
     Flag,
+    annotate_article,
     check_sentence,
     check_summary,
+    least_confident,
 )
+from translate_cli.data import BODY, ArticleResult, TranslatedParagraph, TranslatedSentence
 
 
 def kinds(flags: tuple[Flag, ...]) -> set[str]:
@@ -450,3 +455,58 @@ def test_importing_checks_does_not_import_torch_or_babel() -> None:
     code = "import sys, translate_cli.checks; print('torch' in sys.modules, 'babel' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------- whole articles
+
+
+def _article(sentences: list[TranslatedSentence], summary: str | None = None) -> ArticleResult:
+    return ArticleResult("a.txt", None, (TranslatedParagraph(BODY, tuple(sentences)),), summary=summary)
+
+
+def test_annotate_article_flags_sentences_summary_and_counts_them() -> None:
+    article = _article(
+        [
+            TranslatedSentence("Ai erdhi më 28 dhjetor.", "He came on 18 December."),
+            TranslatedSentence("Ai u takua me Kurtin.", "He met Kurti."),
+        ],
+        summary="He came on 18 December and met Haradinaj.",
+    )
+    annotated = annotate_article(article)
+    first, second = annotated.paragraphs[0].sentences
+    assert [f.kind for f in first.flags] == [NUMBER]
+    assert second.flags == ()
+    assert [f.kind for f in annotated.summary_flags] == [NAME]
+    assert annotated.flag_count == 2
+    assert annotate_article(annotated) == annotated  # idempotent: flags are recomputed, not added
+
+
+def test_the_least_confident_tenth_of_an_article_is_flagged_relative_to_the_article() -> None:
+    scores = [-0.1, -0.2, -0.15, -2.5, -0.3, -0.12, -0.4, -0.11, -0.13, -0.14, -0.16, -0.9]
+    sentences = [TranslatedSentence(f"Fjalia {i}.", f"Sentence {i}.", score=s) for i, s in enumerate(scores)]
+    assert least_confident(sentences) == {3, 11}  # 10% of 12, rounded up: the two lowest
+    annotated = annotate_article(_article(sentences))
+    flagged = [i for i, s in enumerate(annotated.paragraphs[0].sentences) if s.flags]
+    assert flagged == [3, 11]
+    assert all(f.kind == CONFIDENCE for s in annotated.paragraphs[0].sentences for f in s.flags)
+    # The same scores shifted by a constant (another model's scale) flag the same sentences.
+    shifted = [TranslatedSentence(s.source, s.translation, score=s.score - 5) for s in sentences]
+    assert least_confident(shifted) == {3, 11}
+
+
+def test_short_or_unscored_articles_get_no_confidence_flags() -> None:
+    few = [TranslatedSentence(f"Fjalia {i}.", f"Sentence {i}.", score=-float(i)) for i in range(3)]
+    assert least_confident(few) == set()
+    unscored = [TranslatedSentence(f"Fjalia {i}.", f"Sentence {i}.") for i in range(20)]
+    assert least_confident(unscored) == set()
+
+
+def test_a_retried_sentence_keeps_a_flag() -> None:
+    sentence = TranslatedSentence("Fjalia.", "The sentence.", retried=True)
+    (flag,) = annotate_article(_article([sentence])).paragraphs[0].sentences[0].flags
+    assert flag.kind == RETRIED
+
+
+def test_failed_articles_are_left_alone() -> None:
+    failed = ArticleResult("bad.txt", None, error="not a text file")
+    assert annotate_article(failed) is failed

@@ -15,29 +15,31 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
+
+from .data import ArticleResult, Flag, TranslatedParagraph, TranslatedSentence
 
 NUMBER = "number"
 MONTH = "month"
 NAME = "name"
 NEGATION = "negation"
 UNTRANSLATED = "untranslated"
+#: The model's own doubts, from the engine rather than the text.
+CONFIDENCE = "confidence"
+RETRIED = "retried"
 #: Every kind of flag, in the order flags are reported.
-KINDS = (UNTRANSLATED, NUMBER, MONTH, NAME, NEGATION)
+KINDS = (UNTRANSLATED, RETRIED, NUMBER, MONTH, NAME, NEGATION, CONFIDENCE)
+#: The share of each article's sentences, the least confident, that get a confidence flag.
+LEAST_CONFIDENT_SHARE = 0.10
+#: Articles with fewer scored sentences get no confidence flags: their lowest score says little.
+MIN_SENTENCES_FOR_CONFIDENCE = 4
 
-
-@dataclass(frozen=True)
-class Flag:
-    """One reason to doubt a translation or a summary."""
-
-    kind: str  # one of KINDS
-    message: (
-        str  # one line for the reader, e.g. "the original says 28 December; the English says 18 December"
-    )
+__all__ = ["KINDS", "Flag", "annotate_article", "check_sentence", "check_summary", "least_confident"]
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -1227,3 +1229,48 @@ def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
     )
     flags += _report_names([], extra, "the article", "the summary", missing_too=False)
     return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
+
+
+def least_confident(
+    sentences: Sequence[TranslatedSentence], share: float = LEAST_CONFIDENT_SHARE
+) -> set[int]:
+    """Indices of the least confident sentences: the lowest `share` of scores, at least one.
+
+    Raw log-probabilities are not calibrated across models, so a sentence is doubtful relative
+    to the rest of its article, never against a fixed threshold.
+    """
+    scored = [(s.score, i) for i, s in enumerate(sentences) if s.score is not None and s.translation.strip()]
+    if len(scored) < MIN_SENTENCES_FOR_CONFIDENCE:
+        return set()
+    count = max(1, math.ceil(len(scored) * share - 1e-9))
+    return {i for _, i in sorted(scored)[:count]}
+
+
+def annotate_article(article: ArticleResult) -> ArticleResult:
+    """The article with flags on each sentence and on its summary: text checks, the model's least
+    confident sentences, and sentences the runaway guard retried.
+
+    Cheap and model-free, so cached runs show the same flags; scores come from the cache.
+    """
+    if article.error is not None:
+        return article
+    sentences = [s for p in article.paragraphs for s in p.sentences]
+    doubtful = least_confident(sentences)
+    flagged = []
+    for index, sentence in enumerate(sentences):
+        flags = list(check_sentence(sentence.source, sentence.translation))
+        if sentence.retried:
+            flags.append(
+                Flag(RETRIED, "the model's first output ran away or repeated itself; this is a retry")
+            )
+        if index in doubtful:
+            flags.append(Flag(CONFIDENCE, "among the model's least confident sentences in this article"))
+        flagged.append(replace(sentence, flags=tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))))
+    position = iter(flagged)
+    paragraphs = tuple(
+        TranslatedParagraph(p.kind, tuple(next(position) for _ in p.sentences)) for p in article.paragraphs
+    )
+    summary_flags = ()
+    if article.summary:
+        summary_flags = check_summary(article.translation or "", article.summary)
+    return replace(article, paragraphs=paragraphs, summary_flags=summary_flags)

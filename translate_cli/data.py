@@ -37,6 +37,16 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """One reason for the reader to doubt a translated sentence or a summary."""
+
+    kind: str  # "number", "month", "name", "negation", "untranslated", "confidence" or "retried"
+    message: (
+        str  # one line for the reader, e.g. "the original says 28 December; the English says 18 December"
+    )
+
+
+@dataclass(frozen=True)
 class TranslatedSentence:
     """One source unit and its translation."""
 
@@ -45,6 +55,7 @@ class TranslatedSentence:
     low_quality: bool = False  # degenerate output (empty, runaway, repetitive) even after a retry
     score: float | None = None  # length-normalized log-probability of the output; None if unknown
     retried: bool = False  # the runaway guard found the first output degenerate and retried it
+    flags: tuple[Flag, ...] = ()  # what to double-check, from translate_cli.checks; () until checked
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,12 @@ class ArticleResult:
     summary: str | None = None
     warnings: tuple[str, ...] = ()
     error: str | None = None  # one-line reason the input could not be processed
+    summary_flags: tuple[Flag, ...] = ()  # facts in the summary that the translation does not have
+
+    @property
+    def flag_count(self) -> int:
+        """How many things the reader should check: sentences with flags, plus summary flags."""
+        return sum(1 for p in self.paragraphs for s in p.sentences if s.flags) + len(self.summary_flags)
 
     @property
     def translation(self) -> str | None:
