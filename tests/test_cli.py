@@ -109,10 +109,20 @@ def test_json_follows_the_documented_schema(batch_run: CompletedRun) -> None:
         assert (model["backend"], model["compute_type"], model["device"]) == ("ctranslate2", "int8", "cpu")
     assert set(document["cache"]) == {"hits", "misses"}
     good, failed = document["articles"][1], document["articles"][3]
-    assert set(good) == {"path", "date", "warnings", "error", "paragraphs", "translation", "summary"}
+    assert set(good) == {
+        "path",
+        "date",
+        "warnings",
+        "error",
+        "paragraphs",
+        "translation",
+        "summary",
+        "summary_flags",
+    }
     assert good["date"] == "2023-09" and good["error"] is None
     sentences = [s for p in good["paragraphs"] for s in p["sentences"]]
-    assert all(set(s) == {"source", "translation", "low_quality", "score", "retried"} for s in sentences)
+    keys = {"source", "translation", "low_quality", "score", "retried", "confidence", "flags"}
+    assert all(set(s) == keys for s in sentences)
     assert all(isinstance(s["score"], float) and isinstance(s["retried"], bool) for s in sentences)
     assert good["translation"] == "\n\n".join(
         " ".join(s["translation"] for s in p["sentences"] if s["translation"]) for p in good["paragraphs"]

@@ -83,10 +83,13 @@ def test_json_roundtrip_keeps_every_field() -> None:
                 "low_quality": False,
                 "score": None,
                 "retried": False,
+                "confidence": None,
+                "flags": [],
             }
         ],
     }
     assert article["translation"] == "Title\n\nA. B."
+    assert article["summary_flags"] == []
     no_engine = {"backend": None, "compute_type": None, "device": None}  # no engine in this result
     assert document["models"]["translation"] == {
         "id": "m",

@@ -12,6 +12,7 @@ stay import-light: regular expressions and small data files; babel (CLDR) is loa
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import functools
@@ -39,7 +40,15 @@ LEAST_CONFIDENT_SHARE = 0.10
 #: Articles with fewer scored sentences get no confidence flags: their lowest score says little.
 MIN_SENTENCES_FOR_CONFIDENCE = 4
 
-__all__ = ["KINDS", "Flag", "annotate_article", "check_sentence", "check_summary", "least_confident"]
+__all__ = [
+    "KINDS",
+    "Flag",
+    "annotate_article",
+    "check_sentence",
+    "check_summary",
+    "confidence_ranks",
+    "least_confident",
+]
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -1246,6 +1255,20 @@ def least_confident(
     return {i for _, i in sorted(scored)[:count]}
 
 
+def confidence_ranks(sentences: Sequence[TranslatedSentence]) -> dict[int, float]:
+    """Where each scored sentence ranks in its article: 0.0 the least confident, 1.0 the most.
+
+    Ties share the rank of the first; an article with one scored sentence ranks it 1.0.
+    """
+    scores = {i: s.score for i, s in enumerate(sentences) if s.score is not None}
+    if len(scores) == 1:
+        return dict.fromkeys(scores, 1.0)
+    ordered = sorted(scores.values())
+    return {
+        i: round(bisect.bisect_left(ordered, score) / (len(ordered) - 1), 4) for i, score in scores.items()
+    }
+
+
 def annotate_article(article: ArticleResult) -> ArticleResult:
     """The article with flags on each sentence and on its summary: text checks, the model's least
     confident sentences, and sentences the runaway guard retried.
@@ -1256,6 +1279,7 @@ def annotate_article(article: ArticleResult) -> ArticleResult:
         return article
     sentences = [s for p in article.paragraphs for s in p.sentences]
     doubtful = least_confident(sentences)
+    ranks = confidence_ranks(sentences)
     flagged = []
     for index, sentence in enumerate(sentences):
         flags = list(check_sentence(sentence.source, sentence.translation))
@@ -1265,7 +1289,8 @@ def annotate_article(article: ArticleResult) -> ArticleResult:
             )
         if index in doubtful:
             flags.append(Flag(CONFIDENCE, "among the model's least confident sentences in this article"))
-        flagged.append(replace(sentence, flags=tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))))
+        ordered = tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
+        flagged.append(replace(sentence, flags=ordered, confidence=ranks.get(index)))
     position = iter(flagged)
     paragraphs = tuple(
         TranslatedParagraph(p.kind, tuple(next(position) for _ in p.sentences)) for p in article.paragraphs

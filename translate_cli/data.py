@@ -56,6 +56,7 @@ class TranslatedSentence:
     score: float | None = None  # length-normalized log-probability of the output; None if unknown
     retried: bool = False  # the runaway guard found the first output degenerate and retried it
     flags: tuple[Flag, ...] = ()  # what to double-check, from translate_cli.checks; () until checked
+    confidence: float | None = None  # rank of `score` in its article: 0.0 least confident, 1.0 most
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from .cache import SUMMARY, TRANSLATION, Cache, NullCache, ResultCache
+from .checks import annotate_article
 from .data import (
     Article,
     ArticleResult,
@@ -78,7 +79,8 @@ def run(
         inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths))]
         articles = [item for item in inputs if isinstance(item, Article)]
         processed = process_articles(articles, models, prompt, options, cache, progress)
-        results = iter(processed.articles)
+        # Flags come from the text and cached scores, so a fully cached run shows the same ones.
+        results = iter([annotate_article(article) for article in processed.articles])
         ordered = tuple(next(results) if isinstance(item, Article) else item for item in inputs)
         hits, misses = cache.lookups.totals()
         return RunResult(

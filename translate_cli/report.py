@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .data import DATELINE, HEADLINE, ArticleResult, EngineIdentity, ModelInfo, RunResult
+from .data import DATELINE, HEADLINE, ArticleResult, EngineIdentity, Flag, ModelInfo, RunResult
 
 JSON_SCHEMA_VERSION = 1
 #: Put before a translation that still looked degenerate after a retry.
@@ -179,6 +179,8 @@ def article_json(article: ArticleResult) -> dict:
                         "low_quality": s.low_quality,
                         "score": s.score,
                         "retried": s.retried,
+                        "confidence": s.confidence,
+                        "flags": _flags_json(s.flags),
                     }
                     for s in paragraph.sentences
                 ],
@@ -187,7 +189,12 @@ def article_json(article: ArticleResult) -> dict:
         ],
         "translation": article.translation,
         "summary": article.summary,
+        "summary_flags": _flags_json(article.summary_flags),
     }
+
+
+def _flags_json(flags: tuple[Flag, ...]) -> list[dict[str, str]]:
+    return [{"kind": flag.kind, "message": flag.message} for flag in flags]
 
 
 def render_text(result: RunResult) -> str:

@@ -1,0 +1,54 @@
+"""Trust signals through the library and the command line, on tiny real checkpoints.
+
+The tiny models write gibberish, so these tests assert where flags appear and their structure,
+never which flags a given output gets.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from translate_cli import RunOptions, run
+from translate_cli.checks import KINDS
+from translate_cli.data import Flag
+
+
+def test_a_run_flags_sentences_and_summaries(seeds: Path, marian: Path, bart: Path) -> None:
+    options = RunOptions(mt_model=str(marian), summary_model=str(bart), cache_dir=Path("cache"))
+    result = run([str(seeds)], options)
+    sentences = [s for a in result.articles for p in a.paragraphs for s in p.sentences]
+    assert any(s.flags for s in sentences)  # gibberish always earns some
+    for sentence in sentences:
+        assert all(isinstance(f, Flag) and f.kind in KINDS and f.message for f in sentence.flags)
+    for article in result.articles:
+        assert isinstance(article.summary_flags, tuple)
+        assert article.flag_count == sum(1 for p in article.paragraphs for s in p.sentences if s.flags) + len(
+            article.summary_flags
+        )
+
+
+def _flags(document: dict) -> list:
+    return [
+        (s["flags"], s["confidence"])
+        for a in document["articles"]
+        for p in a["paragraphs"]
+        for s in p["sentences"]
+    ] + [a["summary_flags"] for a in document["articles"]]
+
+
+def test_json_carries_flags_and_a_cached_run_shows_the_same(cli, seeds: Path, models: list[str]) -> None:
+    assert cli("run", seeds, *models, "--json", "first.json", "-q")[0] == 0
+    status, _, err = cli("run", seeds, *models, "--json", "cached.json", "-q")
+    assert status == 0, err
+    first = json.loads(Path("first.json").read_text(encoding="utf-8"))
+    cached = json.loads(Path("cached.json").read_text(encoding="utf-8"))
+    assert cached["cache"]["misses"] == 0
+    assert _flags(first) == _flags(cached)
+    for article in first["articles"]:
+        for flag in article["summary_flags"]:
+            assert set(flag) == {"kind", "message"}
+        for sentence in (s for p in article["paragraphs"] for s in p["sentences"]):
+            assert sentence["confidence"] is None or isinstance(sentence["confidence"], float)
+            for flag in sentence["flags"]:
+                assert set(flag) == {"kind", "message"} and flag["kind"] in KINDS
