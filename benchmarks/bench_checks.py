@@ -1,9 +1,10 @@
 """Quality of the trust signals (translate_cli.checks) on a trust set (benchmarks/trust_set.jsonl).
 
-    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|independent|all]
+    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|late|independent|all]
                                       [--show-misses] [--show-false-flags]
 
-Two sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout"), and
+Two sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
+checker, and "late", seed-article sentences written after it), and
 trust_set_independent.jsonl, written by an independent evaluator without reading the checker
 (split "independent"); `--set independent` is short for the second.
 
@@ -46,7 +47,9 @@ def main() -> None:
         default=str(SET),
         help="a trust set in JSON lines; 'independent' is benchmarks/trust_set_independent.jsonl",
     )
-    parser.add_argument("--split", choices=["dev", "heldout", "independent", "fresh", "all"], default="all")
+    parser.add_argument(
+        "--split", choices=["dev", "heldout", "late", "independent", "fresh", "all"], default="all"
+    )
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--show-false-flags", action="store_true")
     args = parser.parse_args()

@@ -807,7 +807,12 @@ def _word_match(word: str, token: _Token, entry: _Entry) -> int:
     if not _is_capitalised(token.text):
         return 0
     shared = max(map(len, _sq_keys(token.folded) & _sq_keys(word)), default=0)
-    return shared if shared >= min(4, len(word)) else 0  # "Parë" shares only "par" with "Paris"
+    if shared >= min(4, len(word)):
+        return shared
+    # "Kina" shares "kin" with "Kinë": all of the name but its last vowel, as written. "Parë"
+    # shares only "par" with "Paris", and "Qytet" only a transliterated "cit" with "Çita".
+    whole_stem = len(word) - 1 if word[-1] in "aeiouy" else len(word)
+    return shared if shared == whole_stem and token.folded.startswith(word[:whole_stem]) else 0
 
 
 @functools.cache
