@@ -24,6 +24,7 @@ from translate_cli.checks import (
     annotate_article,
     check_sentence,
     check_summary,
+    confidence_ranks,
     least_confident,
 )
 from translate_cli.data import BODY, ArticleResult, TranslatedParagraph, TranslatedSentence
@@ -512,3 +513,12 @@ def test_a_retried_sentence_keeps_a_flag() -> None:
 def test_failed_articles_are_left_alone() -> None:
     failed = ArticleResult("bad.txt", None, error="not a text file")
     assert annotate_article(failed) is failed
+
+
+def test_confidence_ranks_run_from_the_least_to_the_most_confident_sentence() -> None:
+    scores = [-0.3, -1.2, None, -0.3, -0.05]
+    sentences = [TranslatedSentence(f"F {i}.", f"S {i}.", score=s) for i, s in enumerate(scores)]
+    assert confidence_ranks(sentences) == {0: 0.3333, 1: 0.0, 3: 0.3333, 4: 1.0}  # ties share a rank
+    assert confidence_ranks(sentences[:1]) == {0: 1.0}
+    annotated = annotate_article(_article(sentences)).paragraphs[0].sentences
+    assert [s.confidence for s in annotated] == [0.3333, 0.0, None, 0.3333, 1.0]

@@ -5,13 +5,16 @@ All article text goes into rich as `Text` objects, so markup in an article print
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich import box
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .data import DATELINE, HEADLINE, ArticleResult, RunResult, TranslatedParagraph
+from .data import DATELINE, HEADLINE, ArticleResult, RunResult, TranslatedParagraph, TranslatedSentence
 
 #: At this width and above, rows are aligned sentence by sentence.
 SENTENCE_ROWS_WIDTH = 100
@@ -23,6 +26,8 @@ _KIND_STYLES = {HEADLINE: "bold", DATELINE: "italic"}
 STACKED_LABELS = ("Albanian: ", "English: ")
 #: Put before a translation that still looked degenerate after a retry.
 LOW_QUALITY_MARK = "⚠ low quality:"
+#: Put before a flagged translation, and before each of its messages under it.
+FLAG_MARK = "⚑"
 
 
 def render_run(result: RunResult, console: Console) -> None:
@@ -33,7 +38,8 @@ def render_run(result: RunResult, console: Console) -> None:
 
 
 def render_article(article: ArticleResult, console: Console, *, name: str | None = None) -> None:
-    """Show one article: heading, the summary panel first, warnings, then the side-by-side text.
+    """Show one article: heading, the summary panel first, the count of what to check, warnings,
+    then the side-by-side text with the flagged sentences marked.
 
     `name` is the heading (default: the file name); the gist comes before the long text.
     """
@@ -45,8 +51,14 @@ def render_article(article: ArticleResult, console: Console, *, name: str | None
         console.print(Text(f"error: {article.error}", style="bold red"))
         return
     if article.summary is not None:
-        summary = Panel(Text(article.summary), title="Summary", title_align="left", border_style="green")
+        body = Text(article.summary)
+        for flag in article.summary_flags:
+            body.append(f"\n{FLAG_MARK} {flag.message}", style="yellow")
+        summary = Panel(body, title="Summary", title_align="left", border_style="green")
         console.print(summary)
+    line = check_line(article)
+    if line:
+        console.print(Text(line, style="bold yellow"))
     for warning in article.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
     console.print(side_by_side(article.paragraphs, console.width))
@@ -63,7 +75,7 @@ def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Tab
                 Text.assemble(
                     (STACKED_LABELS[0], "bold dim"), Text(paragraph.source, style=f"dim {style}".strip())
                 ),
-                Text.assemble((STACKED_LABELS[1], "bold"), _paragraph_translation(paragraph, style)),
+                _labelled(STACKED_LABELS[1], _paragraph_translation(paragraph, style)),
                 Text(""),
             ]
         return Group(*blocks)
@@ -74,7 +86,7 @@ def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Tab
     for paragraph in paragraphs:
         style = _KIND_STYLES.get(paragraph.kind, "")
         rows = (
-            [(s.source, _translation_text(s.translation, s.low_quality, style)) for s in paragraph.sentences]
+            [(s.source, _sentence_text(s, style)) for s in paragraph.sentences]
             if by_sentence
             else [(paragraph.source, _paragraph_translation(paragraph, style))]
         )
@@ -91,9 +103,53 @@ def _translation_text(translation: str, low_quality: bool, style: str) -> Text:
     return text
 
 
-def _paragraph_translation(paragraph: TranslatedParagraph, style: str) -> Text:
+def _sentence_text(sentence: TranslatedSentence, style: str) -> Text | Group:
+    """A sentence's translation with its flags: a marker before it and the messages under it."""
+    text = _translation_text(sentence.translation, sentence.low_quality, style)
+    if not sentence.flags:
+        return text
+    text = Text.assemble((f"{FLAG_MARK} ", "bold yellow"), text)
+    return Group(text, *(_flag_message(flag.message) for flag in sentence.flags))
+
+
+def _flag_message(message: str) -> Padding:
+    """A flag's message, indented under the text it is about; wrapped lines keep the indent."""
+    return Padding(Text(f"{FLAG_MARK} {message}", style="yellow"), (0, 0, 0, 2))
+
+
+def _paragraph_translation(paragraph: TranslatedParagraph, style: str) -> Text | Group:
     parts = [_translation_text(s.translation, s.low_quality, style) for s in paragraph.sentences]
-    return Text(" ").join(part for part in parts if part.plain)
+    text = Text(" ").join(part for part in parts if part.plain)
+    flagged = [(number, s) for number, s in enumerate(paragraph.sentences, start=1) if s.flags]
+    if not flagged:
+        return text
+    # A row per paragraph: the marker cannot sit on its sentence, so each message names it.
+    text = Text.assemble((f"{FLAG_MARK} ", "bold yellow"), text)
+    messages = [_flag_message(f"sentence {n}: {f.message}") for n, s in flagged for f in s.flags]
+    return Group(text, *messages)
+
+
+def _labelled(label: str, translation: Text | Group) -> Text | Group:
+    """The stacked view's "English: " label before a translation, flagged or not."""
+    if isinstance(translation, Text):
+        return Text.assemble((label, "bold"), translation)
+    first, *messages = translation.renderables
+    return Group(Text.assemble((label, "bold"), first), *messages)
+
+
+def check_line(article: ArticleResult) -> str:
+    """One line per article counting what to double-check, or "" when nothing is flagged."""
+    sentences = [s for p in article.paragraphs for s in p.sentences if s.flags]
+    if not sentences and not article.summary_flags:
+        return ""
+    kinds = Counter(f.kind for s in sentences for f in s.flags)
+    parts = []
+    if sentences:
+        detail = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+        parts.append(f"{len(sentences)} sentence{'s' if len(sentences) != 1 else ''} ({detail})")
+    if article.summary_flags:
+        parts.append(f"the summary ({len(article.summary_flags)})")
+    return f"{FLAG_MARK} Check {' and '.join(parts)}"
 
 
 def closing_line(result: RunResult) -> str:

@@ -17,6 +17,8 @@ from .data import DATELINE, HEADLINE, ArticleResult, EngineIdentity, Flag, Model
 JSON_SCHEMA_VERSION = 1
 #: Put before a translation that still looked degenerate after a retry.
 LOW_QUALITY_MARK = "⚠ *(low quality)*"
+#: Put before a flagged translation and before each item of an article's "Check these" list.
+FLAG_MARK = "⚑"
 
 Writer = Callable[[RunResult], str]
 
@@ -74,19 +76,20 @@ def render_markdown(result: RunResult) -> str:
 
 
 def _digest_markdown(result: RunResult, names: dict[str, str], anchors: dict[str, str]) -> list[str]:
-    """One row per article, sorted by date (undated last), each linking to its section."""
+    """One row per article, sorted by date (undated last), each linking to its section, with the
+    number of things to check in it."""
     with_summary = any(a.summary is not None for a in result.articles)
     header = (
-        "| Date | Article | Summary |\n| --- | --- | --- |"
+        "| Date | Article | Check | Summary |\n| --- | --- | --: | --- |"
         if with_summary
-        else "| Date | Article |\n| --- | --- |"
+        else "| Date | Article | Check |\n| --- | --- | --: |"
     )
     lines = ["## Digest", "", *header.split("\n")]
     ordered = sorted(result.articles, key=lambda a: (a.date is None, a.date or ""))  # stable: input order
     for article in ordered:
         title = article.title() or names[article.source]
         link = f"[{escape_markdown(title)}](#{anchors[article.source]})"
-        row = f"| {article.date or '—'} | {link} |"
+        row = f"| {article.date or '—'} | {link} | {_check_count(article, anchors[article.source])} |"
         if with_summary:
             if article.error is not None:
                 gist = f"failed: {escape_markdown(article.error)}"
@@ -95,6 +98,14 @@ def _digest_markdown(result: RunResult, names: dict[str, str], anchors: dict[str
             row += f" {gist} |"
         lines.append(row)
     return lines
+
+
+def _check_count(article: ArticleResult, anchor: str) -> str:
+    """The digest's count of flagged sentences and summary flags, linked to the article's list."""
+    if article.error is not None:
+        return "—"
+    count = article.flag_count
+    return f"[{FLAG_MARK} {count}](#{anchor}-check)" if count else "0"
 
 
 def one_line(text: str, limit: int = 160) -> str:
@@ -113,9 +124,17 @@ def _article_markdown(article: ArticleResult, name: str, anchor: str) -> list[st
     if article.error is not None:
         return [*lines, "> [!CAUTION]", f"> **Error:** {escape_markdown(article.error)}"]
     lines += [escape_markdown(article.source) + (f" · {article.date}" if article.date else ""), ""]
+    lines += _check_these(article, anchor)
     if article.summary is not None:
         summary = escape_markdown(article.summary, inline=False).splitlines() or [""]
-        lines += ["> [!NOTE]", "> **Summary**", ">", *(f"> {line}".rstrip() for line in summary), ""]
+        lines += [f'<a id="{anchor}-summary"></a>', ""] if article.summary_flags else []
+        lines += ["> [!NOTE]", "> **Summary**", ">", *(f"> {line}".rstrip() for line in summary)]
+        if article.summary_flags:  # beside the summary: the facts in it the article does not have
+            lines += [
+                ">",
+                *(f"> {FLAG_MARK} **Check:** {escape_markdown(f.message)}  " for f in article.summary_flags),
+            ]
+        lines.append("")
     if article.warnings:
         lines += ["> [!WARNING]"]
         lines += [f"> - {escape_markdown(warning)}" for warning in article.warnings]
@@ -123,15 +142,45 @@ def _article_markdown(article: ArticleResult, name: str, anchor: str) -> list[st
     # The first column numbers the paragraphs, on each paragraph's first row: paragraph breaks
     # show without empty rows.
     lines += ["| ¶ | Albanian | English |", "| --: | --- | --- |"]
+    position = 0
     for number, paragraph in enumerate(article.paragraphs, 1):
         style = {HEADLINE: "**", DATELINE: "_"}.get(paragraph.kind, "")
         for index, sentence in enumerate(paragraph.sentences):
+            position += 1
             source = _styled(escape_markdown(sentence.source), style)
             translation = _styled(escape_markdown(sentence.translation), style)
             if sentence.low_quality:
                 translation = f"{LOW_QUALITY_MARK} {translation}"
+            if sentence.flags:
+                kinds = ", ".join(dict.fromkeys(f.kind for f in sentence.flags))
+                row_anchor = f'<a id="{sentence_anchor(anchor, position)}"></a>'
+                translation = f"{row_anchor}{FLAG_MARK} *({kinds})* {translation}"
             lines.append(f"| {number if index == 0 else ''} | {source} | {translation} |")
     return lines
+
+
+def sentence_anchor(article_anchor: str, position: int) -> str:
+    """The id of a sentence's row in the report: "article-2-s14" for the 14th of article 2."""
+    return f"{article_anchor}-s{position}"
+
+
+def _check_these(article: ArticleResult, anchor: str) -> list[str]:
+    """The list at the top of an article of what to double-check, each item linked to its row."""
+    items = []
+    if article.summary_flags:
+        messages = " · ".join(escape_markdown(f.message) for f in article.summary_flags)
+        items.append(f"> - {FLAG_MARK} [summary](#{anchor}-summary): {messages}")
+    position = 0
+    for paragraph in article.paragraphs:
+        for sentence in paragraph.sentences:
+            position += 1
+            if sentence.flags:
+                link = f"[sentence {position}](#{sentence_anchor(anchor, position)})"
+                messages = " · ".join(escape_markdown(f.message) for f in sentence.flags)
+                items.append(f"> - {FLAG_MARK} {link}: {messages}")
+    if not items:
+        return []
+    return [f'<a id="{anchor}-check"></a>', "", "> [!IMPORTANT]", "> **Check these**", ">", *items, ""]
 
 
 def _styled(text: str, marker: str) -> str:
