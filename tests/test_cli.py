@@ -81,7 +81,7 @@ def test_a_folder_run_shows_the_view_and_writes_report_and_json(batch_run: Compl
 def test_the_report_starts_with_a_digest_linking_to_each_section(batch_run: CompletedRun) -> None:
     report = batch_run.report
     digest = report.split("## Digest\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert digest[:2] == ["| Date | Article | Summary |", "| --- | --- | --- |"]
+    assert digest[:2] == ["| Date | Article | Check | Summary |", "| --- | --- | --: | --- |"]
     rows = digest[2:]
     assert len(rows) == 4  # every input, failed ones too
     dates = [row.split(" | ")[0].removeprefix("| ") for row in rows]
@@ -89,6 +89,8 @@ def test_the_report_starts_with_a_digest_linking_to_each_section(batch_run: Comp
     for row in rows:
         anchor = re.search(r"\]\(#(article-\d)\)", row).group(1)
         assert f'## <a id="{anchor}"></a>' in report  # each row links to its section
+        check = row.split(" | ")[2]  # what to check: a count linked to the article's list, or "—"
+        assert check == "—" or check == "0" or re.fullmatch(rf"\[⚑ \d+\]\(#{anchor}-check\)", check)
     good = batch_run.articles[1]
     title_words = good["translation"].split()[:3]
     section = report.split('<a id="article-2"></a>', 1)[1].split("\n## ", 1)[0]
@@ -220,7 +222,8 @@ def test_narrow_terminals_stack_the_columns(cli, models: list[str], monkeypatch)
     status, out, _ = cli("run", "a.txt", *models, "--format", "view")
     assert status == 0
     assert "Albanian: Lideri i Koresë" in out and "English: " in out  # labelled, one under the other
-    assert not any("Albanian" in line and "English" in line for line in out.splitlines())  # no columns
+    columns = [line for line in out.splitlines() if "Albanian" in line and "English" in line]
+    assert all("⚑" in line for line in columns)  # no columns; a flag may say "the English is still Albanian"
     assert max(len(line) for line in out.splitlines()) <= 60
 
 
