@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, settings
 from .cache import DATABASE_NAME, STAGES, ResultCache
-from .data import RunOptions, RunResult
+from .data import RunOptions, RunResult, short_name
 from .errors import ModelUnavailable, TranslateCliError, UsageError
 
 if TYPE_CHECKING:
@@ -283,7 +283,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     from .render import closing_line
 
-    _print_stdout(result, stdout_format, stdout)
+    _print_stdout(result, stdout_format, stdout, quiet=args.quiet)
     for warning in result.warnings:
         _print_error(warning, label="warning")
     for article in result.failed:
@@ -334,7 +334,7 @@ def _stdout_console(color: str) -> Console:
     return Console(no_color=color == "never" or None)
 
 
-def _print_stdout(result: RunResult, fmt: str | None, console: Console) -> None:
+def _print_stdout(result: RunResult, fmt: str | None, console: Console, *, quiet: bool = False) -> None:
     """Show the results in the chosen format; plain text leaves article warnings out, so stderr
     says how many each article has and where to see them."""
     if fmt is None:
@@ -348,7 +348,7 @@ def _print_stdout(result: RunResult, fmt: str | None, console: Console) -> None:
 
     sys.stdout.write(get_writer(fmt)(result))
     sys.stdout.flush()
-    if fmt == "text":
+    if fmt == "text" and not quiet:
         names = result.display_names()
         for article in result.articles:
             if article.warnings:
@@ -361,38 +361,67 @@ def _print_stdout(result: RunResult, fmt: str | None, console: Console) -> None:
 
 
 def _run_with_progress(paths: list[str], options: RunOptions, console: Console, *, show: bool) -> RunResult:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from .pipeline import run
 
     bar = Progress(
         TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
+        BarColumn(bar_width=24),
+        TextColumn("{task.fields[count]}"),
+        TextColumn("{task.fields[articles]}"),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[current]}", style="dim"),
         console=console,
         transient=True,
         disable=not (show and console.is_terminal),
     )
     with bar:
-        return run(paths, options, progress=_BarProgress(bar))
+        return run(paths, options, progress=_BarProgress(bar, list(paths)))
+
+
+#: What each stage counts, for the progress bar.
+PROGRESS_UNITS = {"translating": "sentences", "summarizing": "summaries"}
 
 
 class _BarProgress:
-    """Adapts the pipeline's progress reports to a rich progress bar."""
+    """Adapts the pipeline's progress reports to a rich progress bar: the stage, its items in
+    their unit, articles done, elapsed time and ETA, and the file worked on last."""
 
-    def __init__(self, bar: Progress) -> None:
+    def __init__(self, bar: Progress, inputs: list[str]) -> None:
         self.bar = bar
+        self.inputs = inputs  # the paths as given, for short file names
         self.task: TaskID | None = None
+        self.unit = ""
+        self.done = 0  # items of the current stage
+        self.total = 0
 
     def start(self, stage: str, total: int) -> None:
         if self.task is not None:
             self.bar.remove_task(self.task)
-        self.task = self.bar.add_task(stage, total=total)
+        self.unit = PROGRESS_UNITS.get(stage, "")
+        self.done, self.total = 0, total
+        # A stage without a count (a model being prepared) shows a pulsing bar.
+        self.task = self.bar.add_task(stage, total=total or None, count="", articles="", current="")
+        self._show_count()
+        self.bar.refresh()  # every stage is drawn at least once, however short
 
     def advance(self, count: int) -> None:
         if self.task is not None:
             self.bar.advance(self.task, count)
+            self.done += count
+            self._show_count()
+
+    def articles(self, done: int, total: int, current: str | None) -> None:
+        if self.task is not None:
+            name = short_name(current, self.inputs) if current else ""
+            self.bar.update(self.task, articles=f"{done}/{total} articles", current=name)
+
+    def _show_count(self) -> None:
+        if self.task is not None and self.total:
+            self.bar.update(self.task, count=f"{self.done}/{self.total} {self.unit}")
 
 
 def _open_jsonl(path: Path | None) -> JsonlLog | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,21 +190,21 @@ class RunResult:
         (`a/lajmi.txt`, `b/lajmi.txt`); other files by their file name. A name that two
         sources would share falls back to the path as given.
         """
-        folders = [Path(p) for p in self.inputs if p != "-" and Path(p).is_dir()]
-        names: dict[str, str] = {}
-        for article in self.articles:
-            names[article.source] = _short_name(article.source, folders)
+        names = {article.source: short_name(article.source, self.inputs) for article in self.articles}
         taken: dict[str, int] = {}
         for name in names.values():
             taken[name] = taken.get(name, 0) + 1
         return {source: name if taken[name] == 1 else source for source, name in names.items()}
 
 
-def _short_name(source: str, folders: list[Path]) -> str:
+def short_name(source: str, inputs: Sequence[str] = ()) -> str:
+    """An article's short name: its path inside a folder given in `inputs`, else its file name,
+    or "<stdin>"."""
     if source.startswith("<"):
         return source
     path = Path(source)
-    for folder in folders:
-        if path.is_relative_to(folder) and path != folder:
+    for given in inputs:
+        folder = Path(given)
+        if given != "-" and path != folder and path.is_relative_to(folder) and folder.is_dir():
             return path.relative_to(folder).as_posix()
     return path.name

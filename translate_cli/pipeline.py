@@ -7,7 +7,7 @@ computes what changed. Models and tokenizers load on first use: a fully cached r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -49,6 +49,9 @@ class Progress(Protocol):
     def advance(self, count: int) -> None:
         """`count` more items of the current stage are done."""
 
+    def articles(self, done: int, total: int, current: str | None) -> None:
+        """`done` of `total` articles are through the current stage; `current` was worked on last."""
+
 
 class _NoProgress:
     def start(self, stage: str, total: int) -> None:
@@ -56,6 +59,51 @@ class _NoProgress:
 
     def advance(self, count: int) -> None:
         pass
+
+    def articles(self, done: int, total: int, current: str | None) -> None:
+        pass
+
+
+#: Stage names for the progress bar; a first-use conversion says so.
+PREPARING = "preparing the {role} model"
+PREPARING_FIRST_USE = "preparing the {role} model (first use only)"
+
+
+def _preparing(engine: ModelEngine, role: str, progress: Progress) -> Callable[[], None]:
+    """Before a stage loads its model: a progress step that says whether this is the one-off
+    conversion into the model store or an ordinary load."""
+
+    def announce() -> None:
+        from .ct2 import store_path
+
+        converting = (
+            engine.backend != "transformers" and not store_path(engine.store, engine.fingerprint).is_dir()
+        )
+        progress.start((PREPARING_FIRST_USE if converting else PREPARING).format(role=role), 0)
+
+    return announce
+
+
+class _ArticleCounter:
+    """Counts articles whose every item has a result, for the progress bar."""
+
+    def __init__(self, items_by_article: dict[str, set[str]], progress: Progress) -> None:
+        self.remaining = {source: set(items) for source, items in items_by_article.items()}
+        self.articles_of: dict[str, list[str]] = {}
+        for source, items in items_by_article.items():
+            for item in items:
+                self.articles_of.setdefault(item, []).append(source)
+        self.progress = progress
+        self.total = len(items_by_article)
+
+    def __call__(self, items: list[str]) -> None:
+        current = None
+        for item in items:
+            for source in self.articles_of.get(item, ()):
+                self.remaining[source].discard(item)
+                current = source
+        done = sum(1 for left in self.remaining.values() if not left)
+        self.progress.articles(done, self.total, current)
 
 
 def run(
@@ -189,10 +237,13 @@ def translate_articles(
     """
     articles = split_over_long_sentences(articles, engine, limit, cache)
     translator = Seq2SeqTranslator(engine, beams=options.beams, batch_size=options.batch_size)
+    units_by_article = {a.source: {s for p in a.paragraphs for s in p.sentences} for a in articles}
     stage = CachedStage(
         TranslationStage(engine, translator, progress.advance),
         cache,
         on_misses=lambda count: progress.start("translating", count),
+        on_prepare=_preparing(engine, "translation", progress),
+        on_results=_ArticleCounter(units_by_article, progress),
     )
     units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
     translations = stage.map(units)
@@ -226,12 +277,16 @@ def summarize_articles(
     summarizer = Seq2SeqSummarizer(
         engine, prompt, input_limit=limit, beams=options.beams, batch_size=options.batch_size
     )
+    full_texts = [result.translation or "" for result in translated]
     stage = CachedStage(
         SummaryStage(engine, summarizer, progress.advance),
         cache,
         on_misses=lambda count: progress.start("summarizing", count),
+        on_prepare=_preparing(engine, "summary", progress),
+        on_results=_ArticleCounter(
+            {r.source: {text} for r, text in zip(translated, full_texts, strict=True)}, progress
+        ),
     )
-    full_texts = [result.translation or "" for result in translated]
     summaries = stage.map(full_texts)
     return [
         replace(result, summary=summaries[text]) for result, text in zip(translated, full_texts, strict=True)

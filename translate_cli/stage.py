@@ -50,11 +50,19 @@ class CachedStage(Generic[T]):
     the stage prepared (its model loaded)."""
 
     def __init__(
-        self, stage: Stage[T], cache: Cache, *, on_misses: Callable[[int], None] | None = None
+        self,
+        stage: Stage[T],
+        cache: Cache,
+        *,
+        on_misses: Callable[[int], None] | None = None,
+        on_prepare: Callable[[], None] | None = None,
+        on_results: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.stage = stage
         self.cache = cache
         self.on_misses = on_misses  # hears how many inputs will be computed
+        self.on_prepare = on_prepare  # hears that the stage is about to load its model
+        self.on_results = on_results  # hears which items have results: cached ones, then each batch
 
     def map(self, items: Sequence[str]) -> dict[str, T]:
         """Each distinct item's result, from the cache or computed and then stored."""
@@ -63,6 +71,8 @@ class CachedStage(Generic[T]):
         keys = self._keys(distinct)
         found = self.cache.get_many(stage.name, list(keys.values()))
         if len(found) < len(keys):
+            if self.on_prepare is not None:
+                self.on_prepare()
             stage.prepare()
             prepared = self._keys(distinct)
             if prepared != keys:  # another engine than planned will run: only its results count
@@ -72,6 +82,8 @@ class CachedStage(Generic[T]):
         self.cache.lookups.record(stage.name, hits=len(results), misses=len(missing))
         if self.on_misses is not None:
             self.on_misses(len(missing))
+        if self.on_results is not None and results:
+            self.on_results(list(results))
         for start in range(0, len(missing), stage.commit_every):
             batch = missing[start : start + stage.commit_every]
             outputs = stage.compute(batch)
@@ -80,6 +92,8 @@ class CachedStage(Generic[T]):
                 [(keys[item], stage.encode(out)) for item, out in zip(batch, outputs, strict=True)],
             )
             results.update(zip(batch, outputs, strict=True))
+            if self.on_results is not None:
+                self.on_results(batch)
         return results
 
     def _keys(self, distinct: list[str]) -> dict[str, str]:
