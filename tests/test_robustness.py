@@ -119,6 +119,7 @@ def test_degenerate_output_is_marked_low_quality_everywhere(cli, models: list[st
     assert flags == [degeneracy(s["source"], s["translation"]) is not None for s in sentences]
     if any(flags):  # random tiny models nearly always repeat themselves
         assert any("marked low quality" in w for w in document["articles"][0]["warnings"])
+        assert not any("degenerate" in w for w in document["articles"][0]["warnings"])  # plain words
         assert "⚠ *(low quality)*" in Path("r.md").read_text(encoding="utf-8")
         assert "⚠ low quality:" in out
 

@@ -322,8 +322,9 @@ def _align(article: Article, translations: dict[str, Translation]) -> ArticleRes
     poor = [s for p in paragraphs for s in p.sentences if s.low_quality]
     if poor:
         warnings.append(
-            f"{len(poor)} of {sum(len(p.sentences) for p in paragraphs)} translations still look "
-            f"degenerate after a retry and are marked low quality, e.g. for: {poor[0].source[:40]}…"
+            f"{len(poor)} of {sum(len(p.sentences) for p in paragraphs)} translations still look garbled "
+            "(empty, repeating themselves or far too long) after a second try and are marked low "
+            f"quality, e.g. for: {poor[0].source[:40]}…"
         )
     return ArticleResult(
         source=article.source, date=article.date, paragraphs=paragraphs, warnings=tuple(warnings)
