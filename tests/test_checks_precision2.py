@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from translate_cli.checks import NAME, Flag, check_sentence
+from translate_cli.checks import NAME, NEGATION, NUMBER, UNTRANSLATED, Flag, check_sentence
 
 
 def kinds(flags: tuple[Flag, ...]) -> set[str]:
@@ -177,3 +177,72 @@ def test_foreign_names_in_albanian_spelling_match_the_english(source: str, trans
 )
 def test_a_swapped_foreign_name_is_still_flagged(source: str, translation: str) -> None:
     assert NAME in kinds(check_sentence(source, translation))
+
+
+# --------------------------------------------------------------------------- Albanian left inside English
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (
+            "Çmimi i bukës u rrit në 120 lekë për kilogram.",
+            "The price of bread rose to 120 lekë për kilogram.",
+        ),
+        (
+            "Punëtorët protestuan sepse nuk janë paguar prej tre muajsh.",
+            "The workers protested sepse nuk janë paid for three months.",
+        ),
+    ],
+)
+def test_albanian_words_side_by_side_in_english_are_untranslated(source: str, translation: str) -> None:
+    assert UNTRANSLATED in kinds(check_sentence(source, translation))
+
+
+def test_an_albanian_currency_or_place_in_english_is_not_untranslated() -> None:
+    flags = check_sentence(
+        "Çmimi i bukës u rrit në 120 lekë për kilogram në Korçë.",
+        "The price of bread rose to 120 lekë per kilogram in Korçë.",
+    )
+    assert UNTRANSLATED not in kinds(flags)
+
+
+# --------------------------------------------------------------------------- negation paraphrases
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("Shkollat nuk do të mbyllen gjatë dimrit.", "Schools will stay open during the winter."),
+        ("Shkollat nuk do të mbyllen gjatë dimrit.", "Schools will not close during the winter."),
+        (
+            "Spitali nuk ka pasur infermierë të mjaftueshëm këtë vit.",
+            "The hospital has been short of nurses this year.",
+        ),
+        ("Nuk ka mungesë uji në qytet.", "There is no water shortage in the city."),
+    ],
+)
+def test_negative_paraphrases_keep_the_negation(source: str, translation: str) -> None:
+    assert NEGATION not in kinds(check_sentence(source, translation))
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        # the paraphrase is the negated verb itself, or the noun the original has
+        ("Shkollat nuk do të mbyllen gjatë dimrit.", "Schools will be closed during the winter."),
+        ("Nuk ka mungesë uji në qytet.", "There is a water shortage in the city."),
+    ],
+)
+def test_a_paraphrase_of_the_negated_word_itself_is_a_lost_negation(source: str, translation: str) -> None:
+    assert NEGATION in kinds(check_sentence(source, translation))
+
+
+# --------------------------------------------------------------------------- numbers in idioms
+
+
+def test_twenty_four_hours_a_day_is_round_the_clock() -> None:
+    source = "Pika kufitare do të jetë e hapur 24 orë në ditë."
+    assert NUMBER not in kinds(check_sentence(source, "The border crossing will be open round-the-clock."))
+    assert NUMBER not in kinds(check_sentence(source, "The border crossing will be open around the clock."))
+    assert NUMBER in kinds(check_sentence(source, "The border crossing will be open 12 hours a day."))

@@ -16,6 +16,7 @@ import bisect
 import dataclasses
 import difflib
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -382,7 +383,34 @@ def _untranslated(source: str, translation: str) -> Flag | None:
     english = sum(t.folded in _ENGLISH_WORDS for t in words)
     if albanian >= 2 and albanian >= 0.2 * max(len(words), 1) and albanian > english / 2:
         return Flag(UNTRANSLATED, "part of the English is still Albanian")
+    run = _albanian_run(translation)
+    if run:
+        return Flag(UNTRANSLATED, f"the English keeps Albanian words (“{run}”)")
     return None
+
+
+# Albanian words that are never English, even folded: "do", "i", "e", "per" or "se" are left out.
+_ALBANIAN_ONLY = _ALBANIAN_WORDS - frozenset(
+    _words("do i e u ta ka ia per pas se ne te mes sot ku kur mbi ata ajo tij saj pa ky deri")
+)
+
+
+def _albanian_run(translation: str) -> str:
+    """Two adjacent lower-case Albanian words inside English ("lekë në muaj"), or "".
+
+    A half-translated sentence is mostly English, so the share of Albanian words stays low; two
+    Albanian words side by side do not happen in English (a currency, "lekë", stands alone)."""
+    tokens = _tokens(translation)
+
+    def albanian(token: _Token) -> bool:
+        if _is_capitalised(token.text):
+            return False
+        return token.folded in _ALBANIAN_ONLY or bool(re.search("[ëçË]", token.text))
+
+    for left, right in itertools.pairwise(tokens):
+        if albanian(left) and albanian(right) and not translation[left.end : right.start].strip():
+            return f"{left.text} {right.text}"
+    return ""
 
 
 # --------------------------------------------------------------------------- numbers and months
@@ -475,10 +503,16 @@ def _month_near(text: str, start: int, end: int, forms: dict[str, int], names: t
     return ""
 
 
+_ROUND_THE_CLOCK = re.compile(r"\b(?:a)?round[- ]the[- ]clock\b|\b24/7\b", re.IGNORECASE)
+
+
 def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, str]]]:
     """Numbers mentioned in a text, and months from numeric dates, in either language's conventions."""
     sq_months, en_months, names = _months()
     months = sq_months if albanian else en_months
+    if not albanian:
+        # "24 orë në ditë" is "round-the-clock": 24 hours, written in the same length to keep offsets
+        text = _ROUND_THE_CLOCK.sub(lambda m: "24 hours".ljust(len(m.group())), text)
     values: list[_Value] = []
     date_months: list[tuple[int, str]] = []
     covered: list[tuple[int, int]] = []
@@ -1178,15 +1212,33 @@ _EN_NEGATION = re.compile(
     # Clear negative paraphrases: "të mos udhëtojnë" as "avoid travelling", "të mos lirohet" as
     # "remain in custody", "nuk do të punojë" as "will be closed".
     r"avoid\w*|refrain\w*|remain\w*|stay(?:s|ed|ing)?|closed|shut|no longer|unless|prevent\w*|"
-    r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom|left out|exclud\w*|omit\w*)\b",
+    r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom|left out|exclud\w*|omit\w*|"
+    # "nuk ka pasur mjekë të mjaftueshëm": "has been short of doctors"
+    r"short of|shortages?|scarc\w*)\b",
     re.IGNORECASE,
 )
+# A paraphrase is no negation when the original negates the very verb it paraphrases: "nuk do të
+# mbyllen" (will not be closed) rendered "will be closed" has lost its negation. English stem of the
+# paraphrase: folded Albanian stems of the same verb.
+_SAME_VERB = (
+    (("clos", "shut"), ("mbyll",)),
+    (("remain", "stay"), ("mbet", "qendr", "rri")),
+    (("avoid",), ("shmang",)),
+    (("ban", "halt"), ("ndal",)),
+    (("prevent",), ("parandal", "pengo")),
+    (("exclud",), ("perjasht",)),
+    (("refus", "reject"), ("refuz",)),
+    (("den",), ("moho", "mohu")),
+)
+# Negative nouns: "shortage" is no negation when the original says "mungesë" (shortage) anywhere.
+_SAME_NOUN = ((("short", "scarc", "lack"), ("mung",)),)
 _NOT_NEGATION = re.compile(r"\b(?:under\w*|until|union\w*|united|unit\w*|univers\w*|unique\w*|uncle)\b", re.I)
 
 
 def _negation_flag(source: str, translation: str) -> Flag | None:
     folded = fold(source)
     markers = []
+    negated: list[str] = []  # the words right after each negation: its verb
     for match in _SQ_NEGATION.finditer(folded):
         word = match.group()
         before = folded[: match.start()].split()[-1:] or [""]
@@ -1197,12 +1249,25 @@ def _negation_flag(source: str, translation: str) -> Flag | None:
         if word == "kurre" and before[0] == "se" and "me" in folded[: match.start()].split()[-6:]:
             continue  # "më të forta se kurrë": stronger than ever
         markers.append(source[match.start() : match.end()])
+        negated.extend(folded[match.end() :].split()[:4])
     if not markers:
         return None
     english = [m for m in _EN_NEGATION.findall(translation) if not _NOT_NEGATION.fullmatch(m)]
+    english = [m for m in english if not _paraphrases_negated_verb(m, negated, folded.split())]
     if english:
         return None
     return Flag(NEGATION, f"the original is negative (“{markers[0]}”); the English has no negation")
+
+
+def _paraphrases_negated_verb(english: str, negated: list[str], source_words: list[str]) -> bool:
+    """Whether an English negative paraphrase ("closed") is the negated Albanian verb ("nuk mbyllen"),
+    or a negative noun ("shortages") the original has as a noun ("mungesë")."""
+    word = english.casefold()
+    return any(
+        word.startswith(en_stems) and any(w.startswith(sq_stems) for w in words)
+        for table, words in ((_SAME_VERB, negated), (_SAME_NOUN, source_words))
+        for en_stems, sq_stems in table
+    )
 
 
 # --------------------------------------------------------------------------- public API
