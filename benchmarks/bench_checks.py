@@ -1,12 +1,15 @@
 """Quality of the trust signals (translate_cli.checks) on a trust set (benchmarks/trust_set.jsonl).
 
-    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|late|independent|all]
+    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|late|independent|fresh|heldout2|all]
                                       [--show-misses] [--show-false-flags]
 
 Two sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
 checker, and "late", seed-article sentences written after it), and
 trust_set_independent.jsonl, written by an independent evaluator without reading the checker
-(split "independent"); `--set independent` is short for the second.
+(split "independent"); `--set independent` is short for the second. trust_set_fresh.jsonl (split
+"fresh") was written by the checker's authors after their first precision round, and
+trust_set_heldout2.jsonl (split "heldout2") by a second independent evaluator, unseen by the checker's
+authors until its first run.
 
 The set holds real Albanian news sentences with correct English translations in several styles, the
 same translations corrupted on purpose (a wrong number, month or name, a lost negation, Albanian left
@@ -48,7 +51,9 @@ def main() -> None:
         help="a trust set in JSON lines; 'independent' is benchmarks/trust_set_independent.jsonl",
     )
     parser.add_argument(
-        "--split", choices=["dev", "heldout", "late", "independent", "fresh", "all"], default="all"
+        "--split",
+        choices=["dev", "heldout", "late", "independent", "fresh", "heldout2", "all"],
+        default="all",
     )
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--show-false-flags", action="store_true")

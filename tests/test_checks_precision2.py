@@ -246,3 +246,50 @@ def test_twenty_four_hours_a_day_is_round_the_clock() -> None:
     assert NUMBER not in kinds(check_sentence(source, "The border crossing will be open round-the-clock."))
     assert NUMBER not in kinds(check_sentence(source, "The border crossing will be open around the clock."))
     assert NUMBER in kinds(check_sentence(source, "The border crossing will be open 12 hours a day."))
+
+
+# --------------------------------------------------------------------------- names written whole
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "flagged"),
+    [
+        # an Albanian case ending left on a surname
+        (
+            "Zyra e shtypit e Igli Hasanit njoftoi vizitën.",
+            "The press office of Igli Hasanit announced the visit.",
+            True,
+        ),
+        (
+            "Zyra e shtypit e Igli Hasanit njoftoi vizitën.",
+            "Igli Hasani's press office announced the visit.",
+            False,
+        ),
+        # a place or a first name may end so by itself
+        ("Turistët e huaj u kthyen në Durrës.", "Foreign tourists returned to Durrës.", False),
+        # a known person is written whole: "Kurt" is no Kurti
+        (
+            "Kryeministri Albin Kurti uroi ekipin kombëtar.",
+            "Prime Minister Albin Kurt congratulated the national team.",
+            True,
+        ),
+        (
+            "Kryeministri Albin Kurti uroi ekipin kombëtar.",
+            "Prime Minister Kurti's office congratulated the national team.",
+            False,
+        ),
+        # a first name before a known surname is checked at the start of a sentence too
+        (
+            "Ivica Daçiq deklaroi se Beogradi nuk do të ndryshojë qëndrim.",
+            "Ivan Dačić declared that Belgrade will not change its stance.",
+            True,
+        ),
+        (
+            "Ivica Daçiq deklaroi se Beogradi nuk do të ndryshojë qëndrim.",
+            "Ivica Dačić declared that Belgrade will not change its stance.",
+            False,
+        ),
+    ],
+)
+def test_a_name_is_written_whole_and_uninflected(source: str, translation: str, flagged: bool) -> None:
+    assert (NAME in kinds(check_sentence(source, translation))) is flagged

@@ -805,6 +805,7 @@ class _Name:
     english: tuple[str, ...]  # English forms that render it (empty: the word itself)
     keys: frozenset[str]  # stems for matching
     acronym: str = ""  # the acronym in parentheses after it in the source; the English may give only that
+    exact: bool = False  # a known person: the English must write one of `english` whole, not a stem of it
 
 
 def _gazetteer_matches(tokens: list[_Token]) -> list[tuple[int, int, _Entry]]:
@@ -894,7 +895,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         allowed |= {fold(w) for e in entry.en for w in re.split(r"[\s-]+", e)}
         shown = entry.written if entry.kind == "person" else entry.en[0]
         acronym = _acronym_after(source, tokens[end - 1]) or _initials_before(tokens, end)
-        names.append(_Name(shown, entry.en, frozenset(), acronym))
+        names.append(_Name(shown, entry.en, frozenset(), acronym, exact=entry.kind == "person"))
     demonyms = _demonyms()
     all_stems = tuple(stem for stem, _ in demonyms)
     adjectives = set()
@@ -982,8 +983,15 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
     target_words = {t.text for t in target_tokens}
     missing: list[str] = []
     unknown_acronyms: list[str] = []  # missing acronyms the data does not know: English may translate them
+    target_spellings = {k for t in target_tokens for k in _sq_keys(t.folded)}
     for name in names:
-        if name.english:
+        if name.exact:
+            # "Kurt" is a stem of "Kurti" but not Kurti: a person's name is written whole (or, in a
+            # copy, inflected: "Vučićin").
+            found = _english_has(target_folded, [], [e for e in name.english if " " in e or "." in e]) or any(
+                _transliterated(fold(e)) in target_spellings for e in name.english
+            )
+        elif name.english:
             found = _english_has(target_folded, target_keys, name.english)
             if not found and name.keys:
                 found = any(_stems_match(name.keys, k) for k in target_keys)
@@ -998,9 +1006,33 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
     extra = _extra_names(
         target_tokens, allowed, [_sq_keys(w) for w in source_words], source_words, translation
     )
+    missing += _case_endings_kept(source, target_words)
     spare = _english_institution_names(target_tokens, translation) - _source_institution_names(source)
     missing, extra = _pair_acronyms(missing, unknown_acronyms, extra, spare)
     return _report_names(dict.fromkeys(missing), extra, "the original", "the English", missing_too=True)
+
+
+def _case_endings_kept(source: str, target_words: set[str]) -> list[str]:
+    """Inflected Albanian surnames copied into the English ("Hristijan Mickoskit" for Mickoski).
+
+    Only the last word of a name of two or more words, ending in -it, -ut, -ës or -ën: a place may
+    end so by itself (Durrës, Beirut), and so may a first name (Petrit Malaj)."""
+    tokens = _tokens(source)
+
+    def joined(left: int, right: int) -> bool:
+        return left >= 0 and right < len(tokens) and tokens[left].end + 1 == tokens[right].start
+
+    found = []
+    for i, token in enumerate(tokens):
+        if token.text not in target_words or not _is_capitalised(token.text) or len(token.text) < 6:
+            continue
+        surname = joined(i - 1, i) and _is_capitalised(tokens[i - 1].text)
+        last = not (joined(i, i + 1) and _is_capitalised(tokens[i + 1].text))
+        if surname and last and token.text.casefold().endswith(("it", "ut", "ës", "ën")):
+            found.append(
+                f"{_display_name(token.text)} (the English keeps the Albanian case form {token.text})"
+            )
+    return found
 
 
 def _pair_acronyms(
@@ -1074,7 +1106,13 @@ def _extra_names(
         if t_index in institution_words and word not in places and not _is_acronym(t.text):
             continue  # "Civil Aviation Authority", "Office of the Information Commissioner"
         if t.initial and not _is_acronym(t.text) and word not in _known_english_names():
-            continue
+            following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
+            if not (  # "Ivan Dačić" at the start: a first name before a known surname is checked
+                following
+                and following.folded in _person_words()
+                and not text[t.end : following.start].strip()
+            ):
+                continue
         if word in allowed or any(_stems_match(_en_keys(word), _en_keys(a)) for a in allowed):
             continue
         if word in reference_words:
@@ -1120,6 +1158,14 @@ def _known_english_names() -> frozenset[str]:
             fold(w) for entry in _gazetteer() for e in entry.en for w in e.split() if entry.kind != "country"
         )
         - _english_common()
+    )
+
+
+@functools.cache
+def _person_words() -> frozenset[str]:
+    """Folded words of known persons' English names (Dačić, Kurti)."""
+    return frozenset(
+        fold(w) for entry in _gazetteer() if entry.kind == "person" for e in entry.en for w in e.split()
     )
 
 
