@@ -76,6 +76,12 @@ class _Token:
 
 
 def _tokens(text: str) -> list[_Token]:
+    """The words of a text; each check tokenises the same sentence, so the work is cached."""
+    return list(_cached_tokens(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_tokens(text: str) -> tuple[_Token, ...]:
     tokens = []
     for match in _WORD.finditer(text):
         position = match.start() - 1
@@ -87,7 +93,7 @@ def _tokens(text: str) -> list[_Token]:
         word = match.group()
         folded = fold(word[:-2] if word.endswith(("'s", "’s")) else word)
         tokens.append(_Token(word, folded, match.start(), match.end(), initial))
-    return tokens
+    return tuple(tokens)
 
 
 def _is_capitalised(word: str) -> bool:
@@ -1012,6 +1018,12 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
     return _report_names(dict.fromkeys(missing), extra, "the original", "the English", missing_too=True)
 
 
+@functools.cache
+def _known_english_forms() -> frozenset[str]:
+    """Every English name and name word of the gazetteer, folded (EU, GDP, Kurti)."""
+    return _known_english_names() | {fold(e) for entry in _gazetteer() for e in entry.en}
+
+
 def _case_endings_kept(source: str, target_words: set[str]) -> list[str]:
     """Inflected Albanian surnames copied into the English ("Hristijan Mickoskit" for Mickoski).
 
@@ -1047,7 +1059,7 @@ def _pair_acronyms(
     known acronym swapped for another stays a flag. `spare_names` counts English institution names
     ("Albanian Power Corporation") beyond the institution names of the original: each may spell out
     one acronym."""
-    known = _known_english_names() | {fold(e) for entry in _gazetteer() for e in entry.en}
+    known = _known_english_forms()
     en_candidates = [
         e for e in extra
         if (_is_acronym(e) and fold(e) not in known) or (" " in e and all(map(_is_capitalised, e.split())))
