@@ -3,7 +3,7 @@
     python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|late|independent|fresh|heldout2|all]
                                       [--show-misses] [--show-false-flags]
 
-Two sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
+Four sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
 checker, and "late", seed-article sentences written after it), and
 trust_set_independent.jsonl, written by an independent evaluator without reading the checker
 (split "independent"); `--set independent` is short for the second. trust_set_fresh.jsonl (split
