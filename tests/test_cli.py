@@ -210,7 +210,7 @@ def test_a_report_in_a_missing_folder_exits_2_before_any_work(cli, seeds: Path, 
 def test_a_missing_model_folder_exits_3(cli, seeds: Path, bart: Path) -> None:
     status, _, err = cli("run", seeds, "--mt-model", "./no-such-model", "--summary-model", bart)
     assert status == 3
-    assert err == "translate-cli: error: ./no-such-model: no such model folder\n"
+    assert err == "translate-cli: error: ./no-such-model: model folder does not exist\n"
 
 
 ONE_PARAGRAPH = "Lideri i Koresë së Veriut, Kim Jong Un, pritet të takojë presidentin Putin. Ai tha."

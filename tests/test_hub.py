@@ -56,7 +56,7 @@ def test_a_folder_without_config_is_not_a_model(tmp_path: Path) -> None:
 
 
 def test_a_missing_folder_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailable, match="no such model folder"):
+    with pytest.raises(ModelUnavailable, match="model folder does not exist"):
         resolve_model("./no/such/model")
 
 

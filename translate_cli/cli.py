@@ -6,17 +6,21 @@ Heavy libraries are never imported here: `--help` and `--version` stay instant.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__, settings
 from .cache import DATABASE_NAME, STAGES, ResultCache
 from .data import RunOptions, RunResult, short_name
 from .errors import ModelUnavailable, TranslateCliError, UsageError
+from .printable import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,6 +32,10 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MODEL_MISSING = ModelUnavailable.exit_status
+#: The run finished, but an output could not be written (disk full, I/O error).
+EXIT_OUTPUT_FAILED = 5
+#: A bug or an unforeseen failure; --debug shows the traceback (EX_SOFTWARE in sysexits.h).
+EXIT_UNEXPECTED = 70
 EXIT_INTERRUPTED = 130
 
 #: What `run` can print on standard output (--format).
@@ -43,6 +51,9 @@ exit status:
   2    usage error: a bad option, prompt template or output path
   3    a model is unavailable or cannot be loaded
   4    the cache cannot be opened or written
+  5    an output (report, JSON, JSON Lines) could not be written (disk full,
+       I/O error); the other outputs were still written
+  70   unexpected internal error: one line on stderr; --debug shows the traceback
   130  interrupted (Ctrl-C)
 """
 
@@ -67,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"translate-cli {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # --debug is also accepted after the command; SUPPRESS keeps a subcommand from resetting it.
+    debug_option = argparse.ArgumentParser(add_help=False)
+    debug_option.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
 
     model_options = argparse.ArgumentParser(add_help=False)
     model_options.add_argument(
@@ -92,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        parents=[model_options, cache_options],
+        parents=[model_options, cache_options, debug_option],
         help="translate and summarize articles",
         description="Translate and summarize article files, folders (every *.txt below them) "
         "or standard input (-). On a terminal, shows the summary and then the original and "
@@ -172,11 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
     info = cache_commands.add_parser(
         "info",
-        parents=[cache_options],
+        parents=[cache_options, debug_option],
         help="show the cache's location, entries per stage and size, and the converted-model store",
     )
     info.set_defaults(handler=cache_info_command)
-    clear = cache_commands.add_parser("clear", parents=[cache_options], help="delete cached results")
+    clear = cache_commands.add_parser(
+        "clear", parents=[cache_options, debug_option], help="delete cached results"
+    )
     what = clear.add_mutually_exclusive_group()
     what.add_argument("--stage", choices=STAGES, help="delete only this stage's results (default: all)")
     what.add_argument(
@@ -191,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("download", models_download_command, "download the configured models into the HF cache"),
         ("path", models_path_command, "print the local folder of each configured model"),
     ):
-        model_commands.add_parser(name, parents=[model_options], help=text).set_defaults(handler=handler)
+        model_commands.add_parser(name, parents=[model_options, debug_option], help=text).set_defaults(
+            handler=handler
+        )
     return parser
 
 
@@ -203,6 +222,9 @@ def _prompt_names() -> str:
         return ", ".join(available_prompts()) or "none bundled"
     except TranslateCliError:
         return "none bundled"
+
+
+_DEBUG_HELP = "on an unexpected error, show the full traceback"
 
 
 def _positive_int(value: str) -> int:
@@ -225,23 +247,79 @@ def _size(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     args = build_parser().parse_args(argv)
+    with _pipe_safe_streams():
+        try:
+            return args.handler(args)
+        except TranslateCliError as error:
+            _print_error(str(error))
+            return error.exit_status
+        except KeyboardInterrupt:
+            _print_error("interrupted")
+            return EXIT_INTERRUPTED
+        except Exception as error:  # a bug or an unforeseen failure: one line, not a traceback
+            if args.debug:
+                traceback.print_exc()
+            lines = str(error).strip().splitlines()
+            detail = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+            hint = "" if args.debug else "; run again with --debug to see the traceback"
+            _print_error(f"unexpected error ({detail}){hint}")
+            return EXIT_UNEXPECTED
+
+
+class _PipeSafeStream:
+    """A text stream that quietly drops output once its reader has gone (`| head -1`).
+
+    Losing stdout must not lose the error lines on stderr, nor change the exit status.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        self.gone = True
+        try:  # so that the interpreter's own flush at exit does not complain either
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _pipe_safe_streams() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PipeSafeStream(sys.stdout), _PipeSafeStream(sys.stderr)  # type: ignore[assignment]
     try:
-        return args.handler(args)
-    except TranslateCliError as error:
-        _print_error(str(error))
-        return error.exit_status
-    except KeyboardInterrupt:
-        _print_error("interrupted")
-        return EXIT_INTERRUPTED
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def run_command(args: argparse.Namespace) -> int:
     """`translate-cli run`: process the inputs, write the outputs, show the results."""
-    for output in (args.report, args.json, args.jsonl):
-        if output is None or output == STDOUT_NAME:
-            continue
-        if not (output.parent if output.parent != Path("") else Path(".")).is_dir():
-            raise UsageError(f"cannot write {output}: folder {output.parent} does not exist")
+    outputs = [
+        path for path in (args.report, args.json, args.jsonl) if path is not None and path != STDOUT_NAME
+    ]
+    check_outputs(outputs, args.paths)
     stdout_format = _stdout_format(args)
     options = RunOptions(
         mt_model=settings.mt_model(args.mt_model),
@@ -264,22 +342,22 @@ def run_command(args: argparse.Namespace) -> int:
     if "-" in args.paths and not args.quiet and _is_terminal(sys.stdin):
         _print_error(STDIN_HINT, label="note")
     jsonl = _open_jsonl(args.jsonl)
-    jsonl_failure = None
+    output_failures = []
     try:
         result = _run_with_progress(args.paths, options, stderr, show=not args.quiet)
         for article in result.articles if jsonl is not None else ():
             try:
                 jsonl.write(article)
             except OSError as error:  # the other outputs are still written
-                jsonl_failure = f"cannot write {args.jsonl} ({error.strerror or error})"
+                output_failures.append(
+                    f"cannot write {printable(str(args.jsonl))} ({error.strerror or error})"
+                )
                 break
     finally:
         if jsonl is not None:
             jsonl.close()
     result = replace(result, inputs=tuple(args.paths))
-    _write_outputs(result, args.report, args.json)
-    if jsonl_failure:
-        raise UsageError(jsonl_failure)
+    output_failures += _write_outputs(result, args.report, args.json)
 
     from .render import closing_line
 
@@ -288,8 +366,12 @@ def run_command(args: argparse.Namespace) -> int:
         _print_error(warning, label="warning")
     for article in result.failed:
         _print_error(article.error or "failed")
+    for failure in output_failures:
+        _print_error(failure)
     if not args.quiet:
-        stderr.print(closing_line(result), highlight=False, markup=False)
+        stderr.print(printable(closing_line(result)), highlight=False, markup=False)
+    if output_failures:
+        return EXIT_OUTPUT_FAILED
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
 
 
@@ -358,6 +440,23 @@ def _print_stdout(result: RunResult, fmt: str | None, console: Console, *, quiet
                     "--format view, --report or --json show them",
                     label="warning",
                 )
+
+
+def check_outputs(outputs: list[Path], inputs: list[str]) -> None:
+    """Refuse, before any work, output paths that cannot be written or that name an input."""
+    from .reader import STDIN, iter_inputs
+    from .report import check_output_path
+
+    for output in outputs:
+        check_output_path(output)
+    targets = [os.path.realpath(output) for output in outputs]
+    if len(set(targets)) < len(targets):
+        raise UsageError("two outputs (--report, --json, --jsonl) name the same file")
+    files = [item for item in iter_inputs(inputs) if isinstance(item, str) and item != STDIN]
+    paths = {os.path.realpath(file) for file in files}
+    for output, target in zip(outputs, targets, strict=True):
+        if target in paths:
+            raise UsageError(f"cannot write {printable(str(output))}: it is one of the inputs")
 
 
 def _run_with_progress(paths: list[str], options: RunOptions, console: Console, *, show: bool) -> RunResult:
@@ -433,10 +532,11 @@ def _open_jsonl(path: Path | None) -> JsonlLog | None:
     try:
         return JsonlLog.open(path)
     except OSError as error:
-        raise UsageError(f"cannot write {path} ({error.strerror or error})") from None
+        raise UsageError(f"cannot write {printable(str(path))} ({error.strerror or error})") from None
 
 
-def _write_outputs(result: RunResult, report: Path | None, json_path: Path | None) -> None:
+def _write_outputs(result: RunResult, report: Path | None, json_path: Path | None) -> list[str]:
+    """Write each requested output; return one line per output that could not be written."""
     from .report import get_writer, write_atomic
 
     failures = []
@@ -446,9 +546,8 @@ def _write_outputs(result: RunResult, report: Path | None, json_path: Path | Non
         try:
             write_atomic(path, get_writer(fmt)(result))
         except OSError as error:  # still try the other output
-            failures.append(f"cannot write {path} ({error.strerror or error})")
-    if failures:
-        raise UsageError("; ".join(failures))
+            failures.append(f"cannot write {printable(str(path))} ({error.strerror or error})")
+    return failures
 
 
 @contextmanager
@@ -612,4 +711,4 @@ def _human_size(size: int) -> str:
 
 
 def _print_error(message: str, *, label: str = "error") -> None:
-    print(f"translate-cli: {label}: {message}", file=sys.stderr)
+    print(f"translate-cli: {label}: {printable(message)}", file=sys.stderr)

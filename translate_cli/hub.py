@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .data import ModelInfo
 from .errors import ModelNotCached, ModelUnavailable
+from .printable import printable
 
 # Files a seq2seq checkpoint needs besides its weights: configs and tokenizer files.
 _SUPPORT_FILES = ["*.json", "*.spm", "*.model", "*.txt"]
@@ -94,12 +95,26 @@ def find_model(name_or_path: str) -> ModelInfo | None:
         if not (folder / "config.json").is_file():
             raise ModelUnavailable(f"{name_or_path}: folder has no config.json, so it is not a model")
         return ModelInfo(name=name_or_path, path=folder.resolve())
-    if not _REPO_ID.match(name_or_path) or name_or_path.startswith((".", "/", "~")):
-        raise ModelUnavailable(f"{name_or_path}: no such model folder")
+    _refuse_missing_folder(name_or_path)
     snapshot = cached_snapshot(name_or_path)
     if snapshot is None:
         return None
     return ModelInfo(name=name_or_path, path=snapshot, revision=snapshot.name)
+
+
+def _refuse_missing_folder(name: str) -> None:
+    """Raise ModelUnavailable when `name` is meant as a local folder, which does not exist.
+
+    A name is a path when it starts with ".", "/" or "~", or when its first component exists
+    here (`models/opus` while `models/` exists): a typo there must not become a Hub download.
+    """
+    first = name.split("/", 1)[0]
+    if name.startswith((".", "/", "~")) or ("/" in name and first and Path(first).exists()):
+        raise ModelUnavailable(f"{printable(name)}: model folder does not exist")
+    if not _REPO_ID.match(name):
+        raise ModelUnavailable(
+            f"{printable(name)}: model folder does not exist, and it is not a Hub id either"
+        )
 
 
 def hub_offline() -> bool:
@@ -127,6 +142,7 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
     """
     if Path(repo_id).expanduser().is_dir():
         return ModelInfo(name=repo_id, path=Path(repo_id).expanduser().resolve())
+    _refuse_missing_folder(repo_id)
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .data import DATELINE, HEADLINE, ArticleResult, RunResult, TranslatedParagraph, TranslatedSentence
+from .printable import printable
 
 #: At this width and above, rows are aligned sentence by sentence.
 SENTENCE_ROWS_WIDTH = 100
@@ -43,12 +44,12 @@ def render_article(article: ArticleResult, console: Console, *, name: str | None
 
     `name` is the heading (default: the file name); the gist comes before the long text.
     """
-    title = Text(name or article.name, style="bold")
+    title = Text(printable(name or article.name), style="bold")  # a file name may hold escape sequences
     if article.date:
         title.append(f"  {article.date}", style="cyan")
     console.rule(title)
     if article.error is not None:
-        console.print(Text(f"error: {article.error}", style="bold red"))
+        console.print(Text(f"error: {printable(article.error)}", style="bold red"))
         return
     if article.summary is not None:
         body = Text(article.summary)
@@ -60,7 +61,7 @@ def render_article(article: ArticleResult, console: Console, *, name: str | None
     if line:
         console.print(Text(line, style="bold yellow"))
     for warning in article.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(f"warning: {printable(warning)}", style="yellow"))
     console.print(side_by_side(article.paragraphs, console.width))
 
 

@@ -5,14 +5,18 @@ Writers only format a RunResult; they never recompute anything.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from .data import DATELINE, HEADLINE, ArticleResult, EngineIdentity, Flag, ModelInfo, RunResult
+from .errors import UsageError
+from .printable import printable
 
 JSON_SCHEMA_VERSION = 1
 #: Put before a translation that still looked degenerate after a retry.
@@ -33,7 +37,8 @@ def escape_markdown(text: str, *, inline: bool = True) -> str:
 
     `inline` text (a table cell) is also kept on one line so that it cannot break the table.
     """
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = printable(text, multiline=not inline)
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _INLINE_SYNTAX.sub(r"\\\1", escaped)
     if inline:
         return " ".join(escaped.split())
@@ -56,7 +61,7 @@ def render_markdown(result: RunResult) -> str:
         f"- **Run:** {escape_markdown(result.started)}",
     ]
     for role, info in result.models.items():
-        line = f"- **{role.capitalize()} model:** `{info.describe()}`"
+        line = f"- **{role.capitalize()} model:** {escape_markdown(info.describe())}"
         engine = result.engines.get(role)
         if engine is not None:
             line += f" on {engine.backend} ({engine.compute_type}, {engine.device})"
@@ -261,7 +266,8 @@ def render_text(result: RunResult) -> str:
             if article.summary is not None:
                 parts.append(f"Summary: {' '.join(article.summary.split())}")
         blocks.append("\n\n".join(parts))
-    return "\n\n".join(blocks) + "\n" if blocks else ""
+    # File names and model output may hold escape sequences; this text is meant for terminals too.
+    return printable("\n\n".join(blocks), multiline=True) + "\n" if blocks else ""
 
 
 WRITERS: dict[str, Writer] = {"markdown": render_markdown, "json": render_json, "text": render_text}
@@ -275,16 +281,70 @@ def get_writer(fmt: str) -> Writer:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(WRITERS)}") from None
 
 
+def check_output_path(path: Path) -> None:
+    """Raise UsageError unless `path` can be written: before a run, so no work is wasted.
+
+    The folder must exist and take a new file (tried for real: permissions alone say nothing to
+    root, and a read-only mount says nothing in its mode bits); the path must not be a folder
+    or a special file.
+    """
+    target = Path(os.path.realpath(path))
+    shown_folder = target.parent if os.path.islink(path) else Path(path).parent  # as the user wrote it
+    name, folder = printable(str(path)), printable(str(shown_folder))
+    if target.is_dir():
+        raise UsageError(f"cannot write {name}: it is a folder")
+    if target.exists() and not target.is_file():
+        raise UsageError(f"cannot write {name}: it is not a regular file (- writes to standard output)")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {name}: folder {folder} does not exist")
+    try:
+        descriptor, probe = tempfile.mkstemp(prefix=".translate-cli-probe-", dir=target.parent)
+        os.close(descriptor)
+        os.unlink(probe)
+    except OSError as error:
+        reason = error.strerror or error
+        raise UsageError(f"cannot write {name}: folder {folder} is not writable ({reason})") from None
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file via a temporary file and a rename, so it is never seen half-written."""
-    path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    """Write a file via a temporary file and a rename, so it is never seen half-written.
+
+    The result looks like a plain write: a new file gets the umask's permissions, an existing
+    one keeps its mode (and owner, where allowed), and a symlink stays a link to the written
+    target. If the write fails, the temporary file is removed and the old file is untouched.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        existing: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    mode = stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_umask()
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            os.fchmod(descriptor, mode)
+            if existing:
+                # Only root may give a file away; where that fails, the mode is what matters.
+                with contextlib.suppress(OSError):
+                    os.fchown(descriptor, existing.st_uid, existing.st_gid)
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
