@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,3 +137,77 @@ def test_default_hub_ids_are_found_in_the_hf_cache_offline(
         "device": "cpu",
     }
     assert models["summary"]["revision"] == REVISION
+
+
+@pytest.fixture
+def silent_hub():
+    """A 'Hub' on 127.0.0.1 that accepts connections and never answers."""
+    server = socket.create_server(("127.0.0.1", 0), backlog=64)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"  # the kernel completes the handshakes
+    server.close()
+
+
+class _StallingHub(http.server.BaseHTTPRequestHandler):
+    """Answers the model listing, then starts sending each file and stops mid-way."""
+
+    sha = REVISION
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        if self.path.startswith("/api/models/"):
+            files = ["config.json", "model.safetensors"]
+            listing = (
+                [{"type": "file", "oid": "0" * 40, "size": 10_000, "path": name} for name in files]
+                if "/tree/" in self.path
+                else {"id": "x/y", "sha": self.sha, "siblings": [{"rfilename": name} for name in files]}
+            )
+            body = json.dumps(listing).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", "10000")
+        self.send_header("ETag", '"0000"')
+        self.send_header("X-Repo-Commit", self.sha)
+        self.end_headers()
+        if not head:
+            self.wfile.write(b"{" + b" " * 999)  # a tenth of the file, then silence
+            self.wfile.flush()
+            time.sleep(60)
+
+
+@pytest.fixture
+def stalling_hub():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _StallingHub)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("hub", ["silent_hub", "stalling_hub"])
+def test_a_hub_that_never_answers_or_stalls_is_given_up(
+    tmp_path: Path, seeds: Path, hub: str, request: pytest.FixtureRequest
+) -> None:
+    env = {
+        "HF_HUB_OFFLINE": "0",
+        "HF_HOME": str(tmp_path / "hf"),
+        "HF_ENDPOINT": request.getfixturevalue(hub),
+        # The default is 8 s; a shorter bound keeps the test quick and shows it is the bound that
+        # ends the wait (huggingface_hub alone retries a stalled file for over a minute).
+        "HF_HUB_DOWNLOAD_TIMEOUT": "2",
+    }
+    result = run_cli(["run", str(seeds), "--no-summary"], env, tmp_path, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("translate-cli: error: model Helsinki-NLP/opus-mt-sq-en is not in the")
+    assert "(download failed: the Hub sent nothing for 2 s)" in result.stderr
+    assert result.stderr.count("\n") == 1  # no retry warnings, no traceback

@@ -7,12 +7,18 @@ downloaded, unless `HF_HUB_OFFLINE` is set. Either way a missing model fails fas
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
 import hashlib
 import json
+import logging
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .data import ModelInfo
 from .errors import ModelNotCached, ModelUnavailable
@@ -22,7 +28,11 @@ from .printable import printable
 _SUPPORT_FILES = ["*.json", "*.spm", "*.model", "*.txt"]
 _WEIGHT_SUFFIXES = (".safetensors", ".bin")
 _REPO_ID = re.compile(r"\A[\w.-]+(?:/[\w.-]+)?\Z")
-_NETWORK_TIMEOUT_S = 10.0
+#: The Hub must answer, or send more of a file, at least this often; HF_HUB_DOWNLOAD_TIMEOUT
+#: overrides it. huggingface_hub's own timeouts restart with each of its retries.
+DEFAULT_STALL_TIMEOUT_S = 8.0
+
+_T = TypeVar("_T")
 
 
 def resolve_model(name_or_path: str, *, option: str = "--mt-model") -> ModelInfo:
@@ -143,18 +153,28 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
     if Path(repo_id).expanduser().is_dir():
         return ModelInfo(name=repo_id, path=Path(repo_id).expanduser().resolve())
     _refuse_missing_folder(repo_id)
-    from huggingface_hub import HfApi, snapshot_download
+    from huggingface_hub import HfApi, hf_hub_download
     from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 
-    try:
-        info = HfApi().model_info(repo_id, timeout=_NETWORK_TIMEOUT_S)
+    stall_s = stall_timeout()
+
+    def download() -> tuple[Path, str | None]:
+        info = HfApi().model_info(repo_id, timeout=stall_s)
         files = [sibling.rfilename for sibling in info.siblings or []]
         patterns = [*_SUPPORT_FILES, *_weight_patterns(files)]
         if len(patterns) == len(_SUPPORT_FILES):
             raise ModelUnavailable(f"{repo_id}: the Hub repository has no PyTorch or safetensors weights")
-        path = snapshot_download(
-            repo_id, revision=info.sha, allow_patterns=patterns, etag_timeout=_NETWORK_TIMEOUT_S
-        )
+        # One file after another in this thread (snapshot_download's pool of threads would keep
+        # the process alive after a stall): the weights are one large file anyway.
+        wanted = [name for name in files if any(fnmatch.fnmatch(name, p) for p in patterns)]
+        for name in wanted:
+            hf_hub_download(repo_id, name, revision=info.sha, etag_timeout=stall_s)
+        snapshot = Path(hf_hub_download(repo_id, "config.json", revision=info.sha, etag_timeout=stall_s))
+        return snapshot.parent, info.sha
+
+    try:
+        with _quiet_hub_logging():
+            path, sha = _unless_stalled(download, lambda: _bytes_in_cache(repo_id), stall_s)
     except ModelUnavailable:
         raise
     except GatedRepoError:
@@ -163,7 +183,76 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
         raise ModelUnavailable(f"{repo_id}: no such model on the Hugging Face Hub") from None
     except Exception as error:  # network failures come as many library-specific types
         raise not_cached(repo_id, f"download failed: {_reason(error)}", option) from None
-    return ModelInfo(name=repo_id, path=Path(path), revision=info.sha)
+    return ModelInfo(name=repo_id, path=path, revision=sha)
+
+
+class HubStalled(TimeoutError):
+    """The Hub sent nothing for too long: it may accept connections and never answer."""
+
+
+def stall_timeout() -> float:
+    """Seconds the Hub may stay silent before a download is given up (HF_HUB_DOWNLOAD_TIMEOUT)."""
+    try:
+        value = float(os.environ.get("HF_HUB_DOWNLOAD_TIMEOUT", ""))
+    except ValueError:
+        return DEFAULT_STALL_TIMEOUT_S
+    return value if 0 < value < float("inf") else DEFAULT_STALL_TIMEOUT_S
+
+
+def _unless_stalled(work: Callable[[], _T], progress: Callable[[], int], stall_s: float) -> _T:
+    """Run `work` in a thread, giving up when `progress()` has not changed for `stall_s` seconds.
+
+    huggingface_hub retries a stalled transfer five times and restarts that count whenever a
+    byte arrives, so its own timeouts do not bound a server that accepts and never answers, or
+    one that trickles. The abandoned thread is a daemon and ends with the process.
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="translate-cli-download", daemon=True)
+    thread.start()
+    last, changed = progress(), time.monotonic()
+    while thread.is_alive():
+        thread.join(0.2)
+        now = progress()
+        if now != last:
+            last, changed = now, time.monotonic()
+        elif time.monotonic() - changed > stall_s:
+            raise HubStalled(f"the Hub sent nothing for {stall_s:g} s")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+def _bytes_in_cache(repo_id: str) -> int:
+    """Bytes of `repo_id` in the HF cache, partial downloads included: grows while data flows."""
+    from huggingface_hub import constants
+
+    folder = Path(constants.HF_HUB_CACHE) / ("models--" + repo_id.replace("/", "--"))
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):  # renamed from .incomplete meanwhile
+                total += os.lstat(os.path.join(root, name)).st_size
+    return total
+
+
+@contextlib.contextmanager
+def _quiet_hub_logging() -> Iterator[None]:
+    """Keep huggingface_hub's retry warnings off the terminal: a failure ends in one line.
+
+    Left quiet after a stall, since the abandoned download thread may still log.
+    """
+    logger = logging.getLogger("huggingface_hub")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 def _weight_patterns(files: list[str]) -> list[str]:
