@@ -157,6 +157,8 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
     from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 
     stall_s = stall_timeout()
+    if _stalled_endpoints.get(_endpoint()) is not None:  # waiting again would only double the wait
+        raise not_cached(repo_id, f"download failed: {_stalled_endpoints[_endpoint()]}", option)
 
     def download() -> tuple[Path, str | None]:
         info = HfApi().model_info(repo_id, timeout=stall_s)
@@ -175,6 +177,9 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
     try:
         with _quiet_hub_logging():
             path, sha = _unless_stalled(download, lambda: _bytes_in_cache(repo_id), stall_s)
+    except HubStalled as error:
+        _stalled_endpoints[_endpoint()] = str(error)
+        raise not_cached(repo_id, f"download failed: {error}", option) from None
     except ModelUnavailable:
         raise
     except GatedRepoError:
@@ -184,6 +189,16 @@ def download_model(repo_id: str, *, option: str = "--mt-model") -> ModelInfo:
     except Exception as error:  # network failures come as many library-specific types
         raise not_cached(repo_id, f"download failed: {_reason(error)}", option) from None
     return ModelInfo(name=repo_id, path=path, revision=sha)
+
+
+#: Hub endpoints that stalled in this process, with the reason: not waited on a second time.
+_stalled_endpoints: dict[str, str] = {}
+
+
+def _endpoint() -> str:
+    from huggingface_hub import constants
+
+    return constants.ENDPOINT
 
 
 class HubStalled(TimeoutError):

@@ -124,7 +124,8 @@ def run(
         prompt = resolve_prompt(options.prompt, models[SUMMARY])
     cache = ResultCache(options.cache_dir) if options.use_cache else NullCache()
     try:
-        inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths))]
+        walk_notes: list[str] = []  # e.g. a symlink loop skipped in an input folder
+        inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths), walk_notes)]
         articles = [item for item in inputs if isinstance(item, Article)]
         processed = process_articles(articles, models, prompt, options, cache, progress)
         # Flags come from the text and cached scores, so a fully cached run shows the same ones.
@@ -138,7 +139,7 @@ def run(
             cache_hits=hits,
             cache_misses=misses,
             started=started,
-            warnings=(*cache.warnings, *processed.notes),
+            warnings=(*cache.warnings, *walk_notes, *processed.notes),
         )
     finally:
         cache.close()

@@ -6,7 +6,9 @@ import calendar
 import codecs
 import os
 import re
+import stat
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,37 +36,68 @@ _DATELINE = re.compile(
 )
 
 
-def iter_inputs(paths: list[str]) -> Iterator[str | InputError]:
+def iter_inputs(paths: list[str], notes: list[str] | None = None) -> Iterator[str | InputError]:
     """Expand command-line paths: a file as is, a folder into its `*.txt` files, sorted.
 
-    Problems inside a folder (a symlink loop, an unreadable subfolder) are yielded as
-    InputError values in place of files, so that the rest of the folder is still processed.
+    A file reached twice (named twice, or through a symlinked folder such as
+    `latest -> 2023-09`) is listed once. Problems inside a folder (an unreadable subfolder) are
+    yielded as InputError values in place of files, so that the rest of the folder is still
+    processed; a folder with nothing to read is an InputError too. Harmless findings, such as a
+    symlink loop that was skipped, are appended to `notes`.
     """
+    seen: set[str] = set()  # real paths of the files listed so far
     for path in paths:
-        if path != STDIN and Path(path).is_dir():
-            yield from _walk(Path(path))
-        else:
+        if path == STDIN:
             yield path
+            continue
+        items = list(_walk(Path(path), notes)) if Path(path).is_dir() else [path]
+        if not items:
+            yield InputError(f"{path}: no *.txt files in this folder", path)
+        for item in items:
+            if isinstance(item, str):
+                real = os.path.realpath(item)
+                if real in seen:
+                    continue
+                seen.add(real)
+            yield item
 
 
-def _walk(folder: Path) -> Iterator[str | InputError]:
-    """Every `*.txt` file below `folder` in sorted order, following symlinks but not loops."""
+def _walk(folder: Path, notes: list[str] | None) -> Iterator[str | InputError]:
+    """Every `*.txt` file (any case) below `folder` in sorted order, following symlinks.
+
+    A folder reached again through a symlink is skipped quietly; a symlink back to a folder
+    above it (a real loop) is skipped with a note.
+    """
     found: list[tuple[str, str | InputError]] = []
-    seen: set[tuple[int, int]] = set()
+    visited: set[tuple[int, int]] = set()
+    chains: dict[str, tuple[tuple[int, int], ...]] = {}  # folder -> (device, inode) of it and its parents
 
     def report(error: OSError) -> None:
         name = error.filename or str(folder)
         found.append((name, InputError(f"{name}: cannot read folder ({error.strerror or error})", name)))
 
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=report):
-        stat = os.stat(root)
-        if (stat.st_dev, stat.st_ino) in seen:
+        dirs.sort()  # walk in sorted order, so the first path to a folder reached twice is kept
+        try:
+            info = os.stat(root)
+        except OSError as error:
+            report(error)
             dirs.clear()
-            found.append((root, InputError(f"{root}: symlink loop, skipped", root)))
             continue
-        seen.add((stat.st_dev, stat.st_ino))
+        key = (info.st_dev, info.st_ino)
+        above = chains.get(os.path.dirname(root), ())
+        if key in above:
+            dirs.clear()
+            if notes is not None:
+                notes.append(f"{root}: symlink loop (it leads back to a folder above it), skipped")
+            continue
+        if key in visited:
+            dirs.clear()
+            continue
+        visited.add(key)
+        chains[root] = (*above, key)
         for name in files:
-            if name.endswith(".txt"):
+            if name.lower().endswith(".txt"):
                 path = os.path.join(root, name)
                 found.append((path, path))
     for _, item in sorted(found, key=lambda pair: Path(pair[0]).parts):
@@ -74,56 +107,95 @@ def _walk(folder: Path) -> Iterator[str | InputError]:
 def read_article(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read one article from a file path, or from standard input when `path` is "-".
 
-    Files over `max_bytes` are refused rather than read.
+    Only regular files are read, and never more than `max_bytes`.
     """
     if path == STDIN:
         return parse_article(*decode(sys.stdin.buffer.read(max_bytes + 1), STDIN_NAME, max_bytes))
-    file = Path(path)
+    return parse_article(*decode(read_bytes(path, max_bytes), path, max_bytes))
+
+
+# What a path is, when it is not a regular file: named in the error.
+_FILE_KINDS = (
+    (stat.S_ISDIR, "is a folder"),
+    (stat.S_ISFIFO, "is a FIFO (named pipe)"),
+    (stat.S_ISCHR, "is a character device"),
+    (stat.S_ISBLK, "is a block device"),
+    (stat.S_ISSOCK, "is a socket"),
+)
+
+
+def read_bytes(path: str, max_bytes: int) -> bytes:
+    """The contents of a regular file of at most `max_bytes`; InputError for anything else.
+
+    A FIFO would block forever and `/dev/zero` never ends, so only regular files are opened,
+    and at most `max_bytes + 1` bytes are read even when the reported size is wrong.
+    """
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {_megabytes(size)} is over the {_megabytes(max_bytes)} size limit (--max-size)"
-            )
-        data = file.read_bytes()
+        _check_regular(path, os.stat(path))
+        # O_NONBLOCK: should the path become a FIFO after the check, opening it must not wait.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            _check_regular(path, info)
+            if info.st_size > max_bytes:
+                raise InputError(
+                    f"{path}: {_size_text(info.st_size)} is over the "
+                    f"{_size_text(max_bytes)} size limit (--max-size)"
+                )
+            data = stream.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
-    return parse_article(*decode(data, path, max_bytes))
+    if len(data) > max_bytes:
+        raise InputError(f"{path}: over the {_size_text(max_bytes)} size limit (--max-size)")
+    return data
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def _check_regular(path: str, info: os.stat_result) -> None:
+    if stat.S_ISREG(info.st_mode):
+        return
+    kind = next((text for test, text in _FILE_KINDS if test(info.st_mode)), "is a special file")
+    raise InputError(f"{path}: {kind}, not a regular file")
+
+
+def _size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1_000:.1f} KB" if size >= 1_000 else f"{size} bytes"
 
 
 def decode(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str, list[str]]:
     """Decode article bytes to text; return (text, source, warnings about guesses and repairs).
 
-    UTF-8 (with or without BOM) is taken as is; anything else is detected with
-    charset-normalizer. Binary data is refused, and mojibake is repaired with ftfy.
+    UTF-8 (with or without BOM) is taken as is, and a few invalid bytes in it are replaced and
+    reported. Only bytes that are clearly not UTF-8 go to charset detection. Binary data is
+    refused, and lines of mojibake are repaired with ftfy. Every failure is an InputError.
     """
     if len(data) > max_bytes:
-        raise InputError(f"{source}: over the {_megabytes(max_bytes)} size limit (--max-size)")
+        raise InputError(f"{source}: over the {_size_text(max_bytes)} size limit (--max-size)")
     warnings: list[str] = []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{source}: not valid UTF-16 despite its byte order mark "
+                f"({error.reason} at byte offset {error.start})"
+            ) from None
         warnings.append("decoded as UTF-16 (it has a UTF-16 byte order mark)")
     elif b"\x00" in data:
         raise InputError(f"{source}: binary file (it contains NUL bytes), not text")
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
+        text, invalid = _decode_utf8(data)
+        if _clearly_not_utf8(text, invalid):
             text, encoding = _detect_encoding(data, source)
             warnings.append(f"not UTF-8; decoded as {encoding}")
+        elif invalid:
+            warnings.append(_invalid_bytes_warning(data, invalid))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Repair first: UTF-8 read as Latin-1 turns "Ç" into "Ã" and the C1 control U+0087.
     text, repairs = _repair_mojibake(text)
-    if repairs:
-        warnings.append(f"repaired mojibake ({repairs})")
+    warnings += repairs
     controls = _CONTROL.findall(text)
     if len(controls) > max(2, len(text) // 200):
         raise InputError(f"{source}: binary file ({len(controls)} control characters), not text")
@@ -131,6 +203,50 @@ def decode(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tupl
         text = _CONTROL.sub("", text)
         warnings.append(f"removed {len(controls)} control character(s)")
     return text, source, warnings
+
+
+_INVALID_SPANS = threading.local()  # (start, end) byte offsets of invalid UTF-8, per decode call
+
+
+def _record_invalid(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    _INVALID_SPANS.spans.append((error.start, error.end))
+    return "\ufffd", error.end
+
+
+codecs.register_error("translate_cli.record_invalid", _record_invalid)
+
+
+def _decode_utf8(data: bytes) -> tuple[str, list[tuple[int, int]]]:
+    """UTF-8 text with each invalid byte sequence replaced by U+FFFD, and where they were."""
+    offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    _INVALID_SPANS.spans = []
+    try:
+        text = data[offset:].decode("utf-8", errors="translate_cli.record_invalid")
+        spans = [(start + offset, end + offset) for start, end in _INVALID_SPANS.spans]
+    finally:
+        _INVALID_SPANS.spans = []
+    return text, spans
+
+
+def _clearly_not_utf8(text: str, invalid: list[tuple[int, int]]) -> bool:
+    """More invalid sequences than valid multi-byte characters: a legacy 8-bit encoding, where
+    nearly every accented letter is invalid UTF-8, rather than UTF-8 with a few damaged bytes."""
+    if not invalid:
+        return False
+    valid_multibyte = sum(1 for char in text if char > "\x7f") - len(invalid)
+    return len(invalid) > valid_multibyte
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _invalid_bytes_warning(data: bytes, invalid: list[tuple[int, int]], shown: int = 3) -> str:
+    count = sum(end - start for start, end in invalid)
+    places = [f"line {_line_of(data, start)} (byte offset {start})" for start, _ in invalid[:shown]]
+    more = f" and {len(invalid) - shown} more" if len(invalid) > shown else ""
+    return f"replaced {count} invalid UTF-8 byte(s) with \ufffd: at {', '.join(places)}{more}"
 
 
 def _detect_encoding(data: bytes, source: str) -> tuple[str, str]:
@@ -142,10 +258,11 @@ def _detect_encoding(data: bytes, source: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def _repair_mojibake(text: str) -> tuple[str, str]:
-    """Undo UTF-8 read as Windows-1252/1250 or Latin-1 ("Ã«", "Ă«" for "ë")."""
+def _repair_mojibake(text: str) -> tuple[str, list[str]]:
+    """Undo UTF-8 read as Windows-1252/1250 or Latin-1 ("Ã«", "Ă«" for "ë"), line by line, so
+    that a garbled headline above a clean body is repaired too; one warning per kind of repair."""
     if not _MOJIBAKE_HINT.search(text):
-        return text, ""  # saves importing ftfy for clean text, which is nearly all of it
+        return text, []  # saves importing ftfy for clean text, which is nearly all of it
     import ftfy
 
     config = ftfy.TextFixerConfig(
@@ -158,10 +275,34 @@ def _repair_mojibake(text: str) -> tuple[str, str]:
         remove_control_chars=False,
         normalization=None,
     )
-    fixed, steps = ftfy.fix_and_explain(text, config=config)
-    if not steps or fixed == text:
-        return text, ""
-    return fixed, ", ".join(f"{step}: {detail}" for step, detail in steps)
+    lines = text.split("\n")
+    repaired: dict[str, list[tuple[int, str, str]]] = {}  # how -> (line number, before, after)
+    for index, line in enumerate(lines):
+        if not _MOJIBAKE_HINT.search(line):
+            continue
+        fixed, steps = ftfy.fix_and_explain(line, config=config)
+        if steps and fixed != line:
+            lines[index] = fixed
+            repaired.setdefault(_describe_repair(steps), []).append((index + 1, line, fixed))
+    warnings = [_repair_warning(how, changes) for how, changes in repaired.items()]
+    return "\n".join(lines), warnings
+
+
+def _describe_repair(steps: list[tuple[str, str]]) -> str:
+    encoded = [detail for step, detail in steps if step == "encode"]
+    if encoded and ("decode", "utf-8") in steps:
+        return f"UTF-8 that had been read as {encoded[0].removeprefix('sloppy-')}"
+    return ", ".join(f"{step} {detail}" for step, detail in steps)
+
+
+def _repair_warning(how: str, changes: list[tuple[int, str, str]], shown: int = 5) -> str:
+    numbers = ", ".join(str(number) for number, _, _ in changes[:shown])
+    more = f" and {len(changes) - shown} more" if len(changes) > shown else ""
+    where = f"line {numbers}" if len(changes) == 1 else f"lines {numbers}{more}"
+    _, before, after = changes[0]
+    pairs = zip(before.split(), after.split(), strict=False)  # ftfy keeps words, not always their number
+    example = next((f": “{old}” → “{new}”" for old, new in pairs if old != new), "")
+    return f"repaired mojibake on {where} ({how}){example}"
 
 
 def parse_article(text: str, source: str, warnings: list[str] | None = None) -> Article:
