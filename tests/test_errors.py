@@ -105,4 +105,4 @@ def test_a_hostile_model_folder_name_is_escaped_in_the_report(cli, marian: Path)
     report = Path("r.md").read_text(encoding="utf-8")
     model_line = next(line for line in report.splitlines() if line.startswith("- **Translation model:**"))
     assert "<img" not in model_line
-    assert model_line.endswith("/\\`&lt;img src=x onerror=alert(1)&gt;\\`")  # no code span, no tag
+    assert "/\\`&lt;img src=x onerror=alert(1)&gt;\\`" in model_line  # no code span, no tag
