@@ -30,7 +30,7 @@ def test_missing_local_folders_are_named_together(cli, article: str) -> None:
     assert status == 3
     assert err == (
         "translate-cli: error: 2 models are unavailable: "
-        "./no-mt: no such model folder; ./no-sum: no such model folder\n"
+        "./no-mt: model folder does not exist; ./no-sum: model folder does not exist\n"
     )
 
 
