@@ -7,6 +7,7 @@ never which flags a given output gets.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from translate_cli import RunOptions, run
@@ -52,3 +53,14 @@ def test_json_carries_flags_and_a_cached_run_shows_the_same(cli, seeds: Path, mo
             assert sentence["confidence"] is None or isinstance(sentence["confidence"], float)
             for flag in sentence["flags"]:
                 assert set(flag) == {"kind", "message"} and flag["kind"] in KINDS
+
+
+def test_the_view_and_the_report_show_what_to_check(cli, seeds: Path, models: list[str]) -> None:
+    article = seeds / "000_fea4830ee9b7d6af.txt"
+    status, out, err = cli("run", article, *models, "--format", "view", "--report", "r.md")
+    assert status == 0, err
+    assert "⚑ Check " in out  # the count per article; gibberish always earns flags
+    report = Path("r.md").read_text(encoding="utf-8")
+    assert "**Check these**" in report
+    for anchor in re.findall(r"\]\(#(article-1-s\d+)\)", report):
+        assert f'<a id="{anchor}"></a>⚑' in report  # each item links to a marked row
