@@ -1,15 +1,16 @@
 """Quality of the trust signals (translate_cli.checks) on a trust set (benchmarks/trust_set.jsonl).
 
-    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|late|independent|fresh|heldout2|all]
+    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|late|independent|fresh|heldout2|heldout3|all]
                                       [--show-misses] [--show-false-flags]
 
-Four sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
+Five sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
 checker, and "late", seed-article sentences written after it), and
 trust_set_independent.jsonl, written by an independent evaluator without reading the checker
 (split "independent"); `--set independent` is short for the second. trust_set_fresh.jsonl (split
 "fresh") was written by the checker's authors after their first precision round, and
 trust_set_heldout2.jsonl (split "heldout2") by a second independent evaluator, unseen by the checker's
-authors until its first run.
+authors until its first run. trust_set_heldout3.jsonl (split "heldout3") was written by a third
+independent evaluator against the final checker and run once; nothing was tuned on it.
 
 The set holds real Albanian news sentences with correct English translations in several styles, the
 same translations corrupted on purpose (a wrong number, month or name, a lost negation, Albanian left
@@ -52,7 +53,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--split",
-        choices=["dev", "heldout", "late", "independent", "fresh", "heldout2", "all"],
+        choices=["dev", "heldout", "late", "independent", "fresh", "heldout2", "heldout3", "all"],
         default="all",
     )
     parser.add_argument("--show-misses", action="store_true")
