@@ -1,6 +1,6 @@
 """Quality of the trust signals (translate_cli.checks) on a trust set (benchmarks/trust_set.jsonl).
 
-    python benchmarks/bench_checks.py [--set FILE] [--split dev|heldout|late|independent|fresh|heldout2|heldout3|all]
+    python benchmarks/bench_checks.py [--set FILE] [--split SPLIT|all]
                                       [--show-misses] [--show-false-flags]
 
 Five sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
