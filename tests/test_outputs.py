@@ -78,6 +78,9 @@ def test_an_output_that_is_a_folder_or_special_file_is_refused_before_any_work(
     assert status == 2 and "out: it is a folder" in err
     status, _, err = cli("run", article, *translate_only, "--report", "/dev/null")
     assert status == 2 and "not a regular file" in err
+    for stream in ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/2"):
+        status, _, err = cli("run", article, *translate_only, "--json", stream)
+        assert status == 2 and "it names a stream (- writes to standard output)" in err
     assert not Path("cache").exists()
 
 

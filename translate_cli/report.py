@@ -281,6 +281,10 @@ def get_writer(fmt: str) -> Writer:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(WRITERS)}") from None
 
 
+# Names of a process's own streams: their real path is a terminal, a pipe or a redirected file.
+_STREAM_ALIAS = re.compile(r"\A/(?:dev/(?:stdout|stderr|stdin|fd/\d+)|proc/[^/]+/fd/\d+)\Z")
+
+
 def check_output_path(path: Path) -> None:
     """Raise UsageError unless `path` can be written: before a run, so no work is wasted.
 
@@ -291,6 +295,8 @@ def check_output_path(path: Path) -> None:
     target = Path(os.path.realpath(path))
     shown_folder = target.parent if os.path.islink(path) else Path(path).parent  # as the user wrote it
     name, folder = printable(str(path)), printable(str(shown_folder))
+    if _STREAM_ALIAS.match(str(path)):  # renaming over whatever stdout is redirected to is no write
+        raise UsageError(f"cannot write {name}: it names a stream (- writes to standard output)")
     if target.is_dir():
         raise UsageError(f"cannot write {name}: it is a folder")
     if target.exists() and not target.is_file():
