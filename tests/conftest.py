@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,13 @@ os.environ["XDG_CACHE_HOME"] = os.path.join(_HF_HOME, "xdg-cache")
 # machine each hand-off waits for a time slice (a transformers-backend run took 10x the CPU).
 # Set before torch is imported; subprocesses inherit it. See also `one_torch_thread`.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Every run of the command line in this session is pinned to the CPU: session- and module-scoped
+# fixtures run before any test's own fixtures, and subprocesses inherit this. Tests about devices
+# ask for another device explicitly (--device, or TRANSLATE_CLI_DEVICE through monkeypatch).
+os.environ["TRANSLATE_CLI_DEVICE"] = "cpu"
+#: Markers of the tests that may ask for a device other than the CPU.
+DEVICE_MARKERS = ("cuda", "devices")
+_running_a_device_test = False
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -71,6 +79,42 @@ def one_torch_thread() -> None:
         sys.modules["torch"].set_num_threads(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def models_run_on_the_cpu() -> Iterator[None]:
+    """A model engine asked for any device but the CPU fails the test, unless the test is about
+    devices (marked `cuda` or `devices`): so a test, or a fixture of any scope, that forgets to
+    pin the CPU fails on every machine, not only on one with a GPU.
+
+    Through the CLI the pin is TRANSLATE_CLI_DEVICE; through the library, `device="cpu"`.
+    """
+    from translate_cli import engines
+
+    init = engines.ModelEngine.__init__
+
+    def pinned(self, *args, device: str, **kwargs) -> None:
+        if device != "cpu" and not _running_a_device_test:
+            raise AssertionError(
+                f"a model was asked to run on {device!r}: tests pin the CPU (device='cpu' in RunOptions, "
+                "TRANSLATE_CLI_DEVICE=cpu for the CLI) unless marked cuda or devices"
+            )
+        init(self, *args, device=device, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engines.ModelEngine, "__init__", pinned)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def device_test(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """Whether this test is about devices: only then may a model run elsewhere than the CPU."""
+    global _running_a_device_test
+    _running_a_device_test = any(request.node.get_closest_marker(m) for m in DEVICE_MARKERS)
+    try:
+        yield _running_a_device_test
+    finally:
+        _running_a_device_test = False
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test runs in its own folder, with its own cache and no model settings from outside."""
@@ -78,7 +122,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.setenv("TRANSLATE_CLI_DEVICE", "cpu")  # device tests ask for CUDA themselves
+    monkeypatch.setenv("TRANSLATE_CLI_DEVICE", "cpu")  # as for the whole session; device tests override it
     for name in ("TRANSLATE_CLI_MT_MODEL", "TRANSLATE_CLI_SUMMARY_MODEL"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path

@@ -266,6 +266,12 @@ def test_a_fully_cached_run_imports_neither_torch_nor_transformers(
     assert result.returncode == 0, result.stderr
 
 
+def test_shared_runs_are_pinned_to_the_cpu_like_every_test(batch_run: CompletedRun) -> None:
+    """A module-scoped run starts before any test's own fixtures: conftest pins it for the session."""
+    assert {model["device"] for model in batch_run.document["models"].values()} == {"cpu"}
+    assert os.environ["TRANSLATE_CLI_DEVICE"] == "cpu"
+
+
 def test_python_dash_m_works() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "translate_cli", "--version"], capture_output=True, text=True

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -361,6 +364,122 @@ def test_a_run_on_an_already_converted_model_never_imports_torch(seeds: Path, ma
     converted_model(info, Path("cache/models"), model_fingerprint(info))  # as a first run would
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
     assert again.returncode == 0, again.stderr
+
+
+# --- planning the engine without importing one ------------------------------------------------------
+
+
+def test_a_test_that_forgets_to_pin_the_cpu_fails(marian: Path, tmp_path: Path) -> None:
+    from translate_cli.engines import ModelEngine
+
+    info = resolve_model(str(marian))
+    with pytest.raises(AssertionError, match="tests pin the CPU"):
+        ModelEngine(info, "fp", backend="auto", device="auto", store=tmp_path)
+
+
+@pytest.fixture
+def simulated_gpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The NVIDIA driver's list of GPUs, holding one; the folder to point `NVIDIA_GPUS` at."""
+    from translate_cli import engines
+
+    gpus = tmp_path / "proc-driver-nvidia-gpus"
+    (gpus / "0000:00:1e.0").mkdir(parents=True)
+    monkeypatch.setattr(engines, "NVIDIA_GPUS", gpus)
+    monkeypatch.setattr(engines, "DEVICE_FILES", tmp_path / "dev")
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    return gpus
+
+
+@pytest.mark.devices
+def test_a_gpu_looks_visible_from_the_driver_files_unless_cuda_visible_devices_hides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_cli import engines
+
+    gpus, dev = tmp_path / "gpus", tmp_path / "dev"
+    dev.mkdir()
+    monkeypatch.setattr(engines, "NVIDIA_GPUS", gpus)
+    monkeypatch.setattr(engines, "DEVICE_FILES", dev)
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    (dev / "nvidiactl").touch()  # the driver without a GPU
+    assert not engines.gpu_looks_visible() and engines.planned_device("auto") == "cpu"
+    (dev / "nvidia0").touch()
+    assert engines.gpu_looks_visible()
+    (dev / "nvidia0").unlink()
+    (gpus / "0000:00:1e.0").mkdir(parents=True)
+    assert engines.gpu_looks_visible() and engines.planned_device("auto") == "cuda"
+    for hidden in ("", "-1", " -1,0"):
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", hidden)
+        assert not engines.gpu_looks_visible(), hidden
+    for shown in ("0", "1,0", "GPU-8f2c"):
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", shown)
+        assert engines.gpu_looks_visible(), shown
+    assert engines.planned_device("cpu") == "cpu" and engines.planned_device("cuda") == "cuda"
+
+
+@pytest.mark.devices
+def test_a_fully_cached_run_on_a_gpu_plans_the_engine_that_ran_and_imports_none(
+    cli, seeds: Path, marian: Path, simulated_gpu: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a GPU where CTranslate2 cannot run, the first run falls back (here, without a real GPU,
+    to CTranslate2 on the CPU; on an H100 without cuBLAS 12, to transformers on the GPU). The
+    rerun plans on that engine, finds every result and imports no engine, not even to ask CUDA."""
+    from translate_cli import engines
+
+    monkeypatch.setattr(engines, "cuda_device_count", lambda: 1)  # CUDA, asked at load, sees it too
+    first = _translate_only(cli, seeds, marian, "--device", "auto")
+    ran = first["models"]["translation"]
+    if not _cuda_visible():  # this machine has no GPU: both GPU engines fell back
+        assert (ran["backend"], ran["device"]) == ("ctranslate2", "cpu") and len(first["warnings"]) == 2
+    args = ["run", str(seeds / ARTICLE), "--mt-model", str(marian), "--no-summary", "-q"]
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom translate_cli import engines\n"
+        f"engines.NVIDIA_GPUS = Path({str(simulated_gpu)!r})\n"
+        "def asked():\n    raise AssertionError('CUDA was asked')\n"
+        "engines.cuda_device_count = asked\n"
+        "from translate_cli.cli import main\n"
+        f"status = main({[*args, '--device', 'auto', '--json', 'again.json']!r})\n"
+        "heavy = [m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules]\n"
+        "assert status == 0 and not heavy, (status, heavy)\n"
+    )
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
+    assert again.returncode == 0, again.stderr
+    document = json.loads(Path("again.json").read_text(encoding="utf-8"))
+    assert document["cache"] == {"hits": first["cache"]["misses"], "misses": 0}
+    assert document["models"]["translation"] == ran
+    # Without the remembered engine, the plan is CTranslate2 on the GPU: it would miss, and load.
+    for decision in Path("cache/models").glob("*.engine.json"):
+        decision.unlink()
+    info = resolve_model(str(marian))
+    planned = engines.ModelEngine(
+        info, model_fingerprint(info), backend="auto", device="auto", store=Path("cache/models")
+    ).identity
+    assert (planned.backend, planned.compute_type, planned.device) == ("ctranslate2", "int8_float16", "cuda")
+
+
+@pytest.mark.devices
+def test_a_remembered_engine_is_used_only_when_it_is_one_for_this_model_and_request(
+    tmp_path: Path, marian: Path, simulated_gpu: Path
+) -> None:
+    from translate_cli.engines import ModelEngine, decision_path, remember_engine, remembered_engine
+
+    info = resolve_model(str(marian))
+    store = tmp_path / "models"
+    path = decision_path(store, "fp", "auto", "auto")
+    assert path != decision_path(store, "fp", "auto", "cuda")
+    assert path != decision_path(store, "fp", "ctranslate2", "auto")
+    gpu_fallback = EngineIdentity("transformers", "float16", "cuda", "fp")
+    remember_engine(path, gpu_fallback)
+    assert remembered_engine(path, "fp") == gpu_fallback
+    assert ModelEngine(info, "fp", backend="auto", device="auto", store=store).identity == gpu_fallback
+    assert remembered_engine(path, "another model") is None
+    for damaged in ("{", "[]", '{"backend": "tpu", "compute_type": "x", "device": "cpu", "model": "fp"}'):
+        path.write_text(damaged, encoding="utf-8")
+        assert remembered_engine(path, "fp") is None
+    planned = ModelEngine(info, "fp", backend="auto", device="auto", store=store).identity
+    assert (planned.backend, planned.device) == ("ctranslate2", "cuda")
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    remember_engine(tmp_path / "a-file" / "decision.json", gpu_fallback)  # cannot be written: no error
 
 
 # --- on a GPU ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from translate_cli.data import Flag
 
 
 def test_a_run_flags_sentences_and_summaries(seeds: Path, marian: Path, bart: Path) -> None:
-    options = RunOptions(mt_model=str(marian), summary_model=str(bart), cache_dir=Path("cache"))
+    options = RunOptions(mt_model=str(marian), summary_model=str(bart), cache_dir=Path("cache"), device="cpu")
     result = run([str(seeds)], options)
     sentences = [s for a in result.articles for p in a.paragraphs for s in p.sentences]
     assert any(s.flags for s in sentences)  # gibberish always earns some

@@ -50,6 +50,7 @@ def test_cache_info_counts_the_model_store_and_clear_models_empties_it(
     Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
     assert cli("run", "a.txt", "--mt-model", marian, "--no-summary", "-q")[0] == 0
     store = tmp_path / "cache" / "models"
+    assert len(list(store.glob("*.engine.json"))) == 1  # which engine ran it, remembered
     on_disk = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
     status, out, _ = cli("cache", "info")
     assert status == 0
@@ -60,4 +61,5 @@ def test_cache_info_counts_the_model_store_and_clear_models_empties_it(
     status, out, _ = cli("cache", "clear", "--models")
     assert status == 0 and out.startswith("deleted 1 converted models")
     assert not list(store.glob("*-int8")) and (tmp_path / "cache" / "results.sqlite3").is_file()
+    assert not list(store.glob("*.engine.json"))  # decided afresh with the next conversion
     assert "(0 converted models)" in cli("cache", "info")[1]

@@ -615,14 +615,18 @@ def _clear_model_store(store: Path) -> int:
     """Delete every converted model in the store; returns how many. The next run converts again."""
     import shutil
 
+    from .engines import DECISION_SUFFIX
+
     models = _stored_models(store)
     for model in models:
         try:
             shutil.rmtree(model)
         except OSError as error:
             raise UsageError(f"cannot delete {model} ({error.strerror or error})") from None
-    for lock in store.glob("*.lock") if models or store.is_dir() else ():
-        lock.unlink(missing_ok=True)
+    for leftover in store.glob("*.lock") if models or store.is_dir() else ():
+        leftover.unlink(missing_ok=True)
+    for decision in store.glob(f"*{DECISION_SUFFIX}") if store.is_dir() else ():
+        decision.unlink(missing_ok=True)  # which engine ran is decided afresh, with the conversion
     return len(models)
 
 

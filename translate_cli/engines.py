@@ -6,18 +6,23 @@ text and score. The length-sorted batching loop (`generate`) is written once, he
 A `ModelEngine` is one model behind whichever engine runs it. Its `identity` is known before
 anything loads, so a fully cached run loads nothing; once loaded, it is the identity of the
 engine that actually runs, and cache keys and reports use that. `auto` is decided when the
-engine loads, by a probe: a one-token generation on the chosen device.
+engine loads, by a probe: a one-token generation on the chosen device. The engine that ran is
+remembered in the model store, so that the next run plans on it: on a GPU where CTranslate2
+cannot run, a fully cached run still loads and imports nothing.
 Nothing heavy is imported at module import.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,6 +32,7 @@ from .errors import ModelUnavailable, UsageError
 from .hub import read_config
 
 BACKENDS = ("auto", "ctranslate2", "transformers")
+DEVICES = ("auto", "cpu", "cuda")
 #: Called with the number of inputs finished after each batch.
 BatchCallback = Callable[[int], None]
 #: What to install so that CTranslate2 finds cuBLAS 12 on any CUDA 12 or 13 machine.
@@ -185,6 +191,32 @@ def max_output_tokens(info: ModelInfo) -> int:
 
 # --- devices and batch sizes ---------------------------------------------------------------------
 
+#: Where NVIDIA's driver lists the machine's GPUs, one folder each; and where it makes /dev/nvidia0...
+NVIDIA_GPUS = Path("/proc/driver/nvidia/gpus")
+DEVICE_FILES = Path("/dev")
+
+
+def gpu_looks_visible() -> bool:
+    """Whether a CUDA GPU looks visible, judged from the driver's files without importing
+    CTranslate2 or torch; CUDA_VISIBLE_DEVICES="" or "-1" hides every GPU, as it does for CUDA.
+
+    Only plans with this (which engine a cached run's results were made by); loading asks CUDA.
+    """
+    hidden = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if hidden is not None:
+        first = hidden.split(",")[0].strip()
+        if not first or first.startswith("-"):  # CUDA stops at the first invalid entry
+            return False
+    try:
+        if any(NVIDIA_GPUS.iterdir()):
+            return True
+    except OSError:  # no NVIDIA driver, or /proc is not Linux's
+        pass
+    try:
+        return any(name.name[len("nvidia") :].isdigit() for name in DEVICE_FILES.glob("nvidia*"))
+    except OSError:
+        return False
+
 
 def cuda_device_count() -> int:
     """CUDA GPUs visible, asked of CTranslate2 when installed: it does not import torch."""
@@ -197,16 +229,32 @@ def cuda_device_count() -> int:
     return ctranslate2.get_cuda_device_count()
 
 
-def resolve_device(device: str) -> str:
-    """Map "auto" to "cuda" when a GPU is visible, else "cpu"; reject an unusable choice."""
-    if device not in {"auto", "cpu", "cuda"}:
+def check_device(device: str) -> str:
+    """`device` if it is one of auto, cpu and cuda, else a UsageError."""
+    if device not in DEVICES:
         raise UsageError(f"unknown device {device!r}; use auto, cpu or cuda")
-    if device == "cpu":
+    return device
+
+
+def resolve_device(device: str) -> str:
+    """Map "auto" to "cuda" when CUDA sees a GPU, else "cpu"; reject an unusable choice.
+
+    Asks CUDA (through CTranslate2 or torch), so only when a model is about to load.
+    """
+    if check_device(device) == "cpu":
         return "cpu"
     gpus = cuda_device_count()
     if device == "cuda" and not gpus:
         raise UsageError("--device cuda was asked for, but no CUDA GPU is visible")
     return "cuda" if gpus else "cpu"
+
+
+def planned_device(device: str) -> str:
+    """Where a model asked to run on `device` is expected to run, without asking CUDA: "auto"
+    is "cuda" when a GPU looks visible."""
+    if check_device(device) == "auto":
+        return "cuda" if gpu_looks_visible() else "cpu"
+    return device
 
 
 def cpu_batching(cores: int | None = None) -> Batching:
@@ -323,12 +371,61 @@ def candidates_for(
     return [ct2("cpu"), transformers("cpu")]
 
 
+#: Files in the model store that remember which engine ran a model for a request.
+DECISION_SUFFIX = ".engine.json"
+
+
+def decision_path(store: Path, fingerprint: str, backend: str, device: str) -> Path:
+    """Where the store remembers the engine that ran the model with this fingerprint when
+    `backend` and `device` were asked for, on a machine where `device` plans as it does here."""
+    request = "\n".join((fingerprint, backend, device, planned_device(device)))
+    return store / f"{hashlib.sha256(request.encode()).hexdigest()[:20]}{DECISION_SUFFIX}"
+
+
+def remembered_engine(path: Path, fingerprint: str) -> EngineIdentity | None:
+    """The engine a decision file names, or None when there is none or it is not one."""
+    try:
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        identity = EngineIdentity(
+            **{key: fields[key] for key in ("backend", "compute_type", "device", "model")}
+        )
+    except (OSError, ValueError, TypeError, KeyError):  # absent, unreadable or damaged: plan afresh
+        return None
+    if (
+        identity.model != fingerprint
+        or identity.backend not in BACKENDS[1:]
+        or identity.device not in DEVICES[1:]
+        or not isinstance(identity.compute_type, str)
+    ):
+        return None
+    return identity
+
+
+def remember_engine(path: Path, identity: EngineIdentity) -> None:
+    """Write the decision file, atomically; a store that cannot be written only costs the plan."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, scratch = tempfile.mkstemp(prefix=".decision-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(asdict(identity), file)
+            os.replace(scratch, path)
+        finally:
+            Path(scratch).unlink(missing_ok=True)
+    except OSError:  # read-only or full: the next run plans afresh, and loads if it must
+        pass
+
+
 class ModelEngine:
     """One model, behind the engine that `backend` picks, chosen and loaded on first use.
 
     "auto" tries the candidates of `candidates_for` in order, with a note for each fallback;
     "ctranslate2" or "transformers" that cannot run is ModelUnavailable. The tokenizer works
     without loading the model, and without torch for the checkpoints `tokenizer.py` reads.
+
+    Before it loads, `identity` is the engine that ran this model for the same request last time
+    (remembered in the store), else the first candidate on the planned device; planning imports
+    no engine, so a fully cached run loads nothing.
     """
 
     def __init__(self, info: ModelInfo, fingerprint: str, *, backend: str, device: str, store: Path) -> None:
@@ -337,8 +434,8 @@ class ModelEngine:
         self.info = info
         self.fingerprint = fingerprint  # the model's identity
         self.backend = backend  # as asked for: "auto", "ctranslate2" or "transformers"
-        self.requested_device = device  # as asked for: "auto", "cpu" or "cuda"
-        self.store = store  # the folder of CTranslate2 conversions
+        self.requested_device = check_device(device)  # as asked for: "auto", "cpu" or "cuda"
+        self.store = store  # the folder of CTranslate2 conversions and of remembered engines
         self._engine: Engine | None = None
         self._ran: EngineIdentity | None = None
         self._batching: dict[int, Batching] = {}  # per beam size, once loaded
@@ -347,21 +444,37 @@ class ModelEngine:
 
     @cached_property
     def device(self) -> str:
-        """The device asked for, resolved: "cpu" or "cuda"."""
+        """The device asked for, resolved by CUDA: "cpu" or "cuda". Asked only to load."""
         return resolve_device(self.requested_device)
 
     @property
     def identity(self) -> EngineIdentity:
         """The engine that runs the model: once loaded, the one that did; before, the planned one."""
-        if self._ran is not None:
-            return self._ran
+        return self._ran if self._ran is not None else self._planned
+
+    @cached_property
+    def _decision(self) -> Path:
+        return decision_path(self.store, self.fingerprint, self.backend, self.requested_device)
+
+    @cached_property
+    def _planned(self) -> EngineIdentity:
+        """The engine that ran last time for this request, else the first candidate, on the
+        planned device; without importing any engine."""
+        remembered = remembered_engine(self._decision, self.fingerprint)
+        if (
+            remembered is not None
+            and self.backend in ("auto", remembered.backend)
+            and self.requested_device in ("auto", "cuda", remembered.device)  # the CPU is asked for as such
+        ):
+            return remembered
+        device = planned_device(self.requested_device)
         if self.backend == "transformers":
             from .seq2seq import transformers_identity
 
-            return transformers_identity(self.device, self.fingerprint)
+            return transformers_identity(device, self.fingerprint)
         from .ct2 import ct2_identity
 
-        return ct2_identity(self.device, self.fingerprint)
+        return ct2_identity(device, self.fingerprint)
 
     @cached_property
     def tokenizer(self) -> Any:
@@ -371,7 +484,7 @@ class ModelEngine:
         return load_tokenizer(self.info)
 
     def load(self) -> Engine:
-        """Choose, load and probe the engine, once."""
+        """Choose, load and probe the engine, once; remember which one runs."""
         if self._engine is None:
             candidates = candidates_for(
                 self.info,
@@ -383,6 +496,8 @@ class ModelEngine:
             )
             self._engine, self.notes = first_that_runs(candidates)
             self._ran = self._engine.identity
+            if self._ran != remembered_engine(self._decision, self.fingerprint):
+                remember_engine(self._decision, self._ran)
         return self._engine
 
     def count_tokens(self, text: str) -> int:

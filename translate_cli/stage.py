@@ -84,8 +84,9 @@ class CachedStage(Generic[T]):
             self.on_misses(len(missing))
         if self.on_results is not None and results:
             self.on_results(list(results))
-        for start in range(0, len(missing), stage.commit_every):
-            batch = missing[start : start + stage.commit_every]
+        step = stage.commit_every if missing else 1  # asked only when needed: on a GPU it measures memory
+        for start in range(0, len(missing), step):
+            batch = missing[start : start + step]
             outputs = stage.compute(batch)
             self.cache.put_many(
                 stage.name,
