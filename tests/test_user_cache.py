@@ -50,7 +50,7 @@ def test_cache_info_counts_the_model_store_and_clear_models_empties_it(
     Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
     assert cli("run", "a.txt", "--mt-model", marian, "--no-summary", "-q")[0] == 0
     store = tmp_path / "cache" / "models"
-    assert len(list(store.glob("*.engine.json"))) == 1  # which engine ran it, remembered
+    (store / "0123456789abcdef0123.engine.json").write_text("{}", encoding="utf-8")  # a fallback's
     on_disk = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
     status, out, _ = cli("cache", "info")
     assert status == 0

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -467,6 +468,10 @@ class ModelEngine:
             and self.requested_device in ("auto", "cuda", remembered.device)  # the CPU is asked for as such
         ):
             return remembered
+        return self._first_choice()
+
+    def _first_choice(self) -> EngineIdentity:
+        """The first candidate's identity on the planned device."""
         device = planned_device(self.requested_device)
         if self.backend == "transformers":
             from .seq2seq import transformers_identity
@@ -496,9 +501,19 @@ class ModelEngine:
             )
             self._engine, self.notes = first_that_runs(candidates)
             self._ran = self._engine.identity
-            if self._ran != remembered_engine(self._decision, self.fingerprint):
-                remember_engine(self._decision, self._ran)
+            self._remember()
         return self._engine
+
+    def _remember(self) -> None:
+        """Remember the engine that ran when it is not the first choice; forget an old one when it is."""
+        remembered = remembered_engine(self._decision, self.fingerprint)
+        if self._ran == self._first_choice():  # the plan is right without a file: none is kept
+            if remembered is not None:
+                # A read-only store keeps it: the next run plans the old engine, misses, and loads.
+                with suppress(OSError):
+                    self._decision.unlink(missing_ok=True)
+        elif self._ran != remembered:
+            remember_engine(self._decision, self._ran)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for `text`; needs only the tokenizer, never the model."""
