@@ -8,13 +8,15 @@ length cap: every method generates the same number of tokens. All translation in
 exactly 512 tokens, and each summary runs to the model's max_length of 142.
 
 Each method runs in its own process, timed without model loading (except "CLI", whose wall time
-includes start-up and loading), and reports output tokens per second and its peak memory. A
-method that cannot run on this machine (CTranslate2 on a GPU without cuBLAS 12, say) is reported
-as a skipped row with its reason; the others still run.
+includes start-up and loading), and reports output tokens per second and its peak memory. Each
+row is printed as soon as it is measured, so a run cut short still leaves its figures. A method
+that cannot run on this machine (CTranslate2 on a GPU without cuBLAS 12, say), or that takes
+longer than --method-timeout, is reported as a skipped row with its reason; the others still run.
+Everything is built locally: no network is used.
 
     python benchmarks/bench_throughput.py                # both stages, about 10 minutes on 2 cores
     python benchmarks/bench_throughput.py --stage translation --sentences 64
-    python benchmarks/bench_throughput.py --device cuda  # on a GPU: 256 sentences, fp16 baselines
+    python benchmarks/bench_throughput.py --device cuda --stage translation  # 256 sentences, ~3 min
     python benchmarks/bench_throughput.py --stage startup  # time to the first batch, uncached run
 """
 
@@ -32,10 +34,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from queue import Empty
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # runs from a checkout, installed or not
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+# Every model is built here: never look for one on the Hub. And keep transformers' warnings (such
+# as "Both max_new_tokens and max_length", once per generate call) and loading bars out of the
+# figures; the child processes and the CLI inherit these.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
 
 from checkpoints import build_bart, build_marian, seed_lines  # noqa: E402
 
@@ -46,7 +55,7 @@ from translate_cli.hub import model_fingerprint  # noqa: E402
 from translate_cli.prompts import prompt_for_family  # noqa: E402
 from translate_cli.segment import split_sentences  # noqa: E402
 from translate_cli.summarize import Seq2SeqSummarizer  # noqa: E402
-from translate_cli.tokenizer import load_tokenizer  # noqa: E402
+from translate_cli.tokenizer import load_tokenizer, quiet_transformers  # noqa: E402
 from translate_cli.translate import Seq2SeqTranslator, output_cap  # noqa: E402
 
 SOURCE_TOKENS = 32
@@ -54,6 +63,8 @@ ARTICLE_TOKENS = 512
 BEAMS = 4
 #: Batch sizes tried for plain batched transformers on a GPU; the best is reported.
 PLAIN_BATCHES = (64, 128, 256)
+#: Albanian text the snippets are cut from: the seed articles, then the trust sets' sources.
+TRUST_SETS = sorted((ROOT / "benchmarks").glob("trust_set*.jsonl"))
 
 
 class Skipped(Exception):
@@ -67,25 +78,42 @@ def exact_length_texts(
     single_sentence: Callable[[str], bool] | None = None,
     joiner: str = " ",
 ) -> list[str]:
-    """Distinct snippets of the seed text whose tokenization is exactly `length` tokens.
+    """Distinct snippets of Albanian text whose tokenization is exactly `length` tokens.
 
     With `single_sentence`, only snippets it accepts: so the CLI translates exactly these units.
+    Distinct, because the CLI translates a repeated sentence once.
     """
-    words = " ".join(seed_lines()).split()
+    words = " ".join(albanian_lines()).split()
     texts: list[str] = []
+    seen: set[str] = set()
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
             text = joiner.join(words[start:end])
             tokens = count_tokens(text)
             if tokens == length:
-                if single_sentence is None or single_sentence(text):
+                if text not in seen and (single_sentence is None or single_sentence(text)):
                     texts.append(text)
+                    seen.add(text)
                 break
             if tokens > length:
                 break
         if len(texts) == wanted:
             return texts
-    raise SystemExit(f"only {len(texts)} snippets of exactly {length} tokens in the seed text")
+    raise SystemExit(
+        f"only {len(texts)} distinct snippets of exactly {length} tokens in the seed text and trust "
+        f"sets; ask for fewer"
+    )
+
+
+def albanian_lines() -> list[str]:
+    """The seed articles' lines, then each distinct Albanian source of the trust sets."""
+    lines = seed_lines()
+    for path in TRUST_SETS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            source = json.loads(line).get("source") if line.strip() else None
+            if isinstance(source, str) and source.strip():
+                lines.append(source.strip())
+    return list(dict.fromkeys(lines))
 
 
 # --- the methods; each runs in a child process and returns (output tokens, seconds) -----------------
@@ -96,6 +124,7 @@ def plain_transformers(model_dir: str, texts: list[str], settings: dict) -> tupl
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+    quiet_transformers()
     device = settings["device"]
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).to(device).eval()
@@ -117,6 +146,7 @@ def plain_transformers_batched(model_dir: str, texts: list[str], settings: dict)
 
     if settings["device"] != "cuda":
         raise Skipped("float16 batches are for a GPU")
+    quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=torch.float16).to("cuda").eval()
     best: tuple[int, float, int] | None = None
@@ -249,17 +279,37 @@ METHODS = {
 Row = tuple
 
 
+#: Seconds a method may take, loading included, before its row is skipped (--method-timeout);
+#: None waits as long as it takes. On a GPU every method should take well under a minute.
+METHOD_TIMEOUT: float | None = None
+CUDA_METHOD_TIMEOUT = 120.0
+
+
 def measure(label: str, method: str, *args) -> Row:
-    """Run one method in a fresh process: its row."""
+    """Run one method in a fresh process: its row; skipped if it takes over METHOD_TIMEOUT."""
     print(f"  measuring {method} ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
     context = multiprocessing.get_context("spawn")  # forking after torch has started threads can hang
     queue = context.Queue()
     process = context.Process(target=_child, args=(queue, method, args))
     process.start()
-    process.join()
-    if queue.empty():
+    result = None
+    while result is None and (METHOD_TIMEOUT is None or time.perf_counter() - started < METHOD_TIMEOUT):
+        try:
+            result = queue.get(timeout=1)  # before join: a result in the pipe keeps the child alive
+        except Empty:
+            if not process.is_alive() and queue.empty():
+                break
+    timed_out = result is None and process.is_alive()
+    process.join(timeout=10)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    print(f"    {time.perf_counter() - started:.0f} s, loading included", file=sys.stderr, flush=True)
+    if timed_out:
+        return (label, f"did not finish within {METHOD_TIMEOUT:g} s (--method-timeout)")
+    if result is None:
         return (label, f"the process died with status {process.exitcode}")
-    result = queue.get()
     if result[0] == "skipped":
         print(f"    skipped: {result[1]}", file=sys.stderr, flush=True)
         return (label, result[1])
@@ -296,7 +346,10 @@ def measure_cli(
         "--beams", str(BEAMS), "-q", "--device", device, "--json", str(work / "cli.json"),
     ]  # fmt: skip
     started = time.perf_counter()
-    finished = subprocess.run(command, capture_output=True, text=True)
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=METHOD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise SystemExit(f"did not finish within {METHOD_TIMEOUT:g} s (--method-timeout)") from None
     seconds = time.perf_counter() - started
     if finished.returncode != 0:
         raise SystemExit(f"translate-cli failed: {finished.stderr}")
@@ -307,23 +360,30 @@ def measure_cli(
     return seconds, float(finished.stderr.strip().splitlines()[-1]), retried, engine
 
 
-def table(title: str, rows: list[Row], baseline: str) -> str:
-    """A Markdown table of the rows, with each method's speed against the baseline's."""
-    speeds = {row[0]: row[1] / row[2] for row in rows if len(row) == 4}
-    lines = [
-        f"### {title}",
-        "",
-        "| method | output tokens | seconds | tokens/s | vs baseline | peak memory |",
-    ]
-    lines.append("|---|---:|---:|---:|---:|---:|")
-    for row in rows:
-        if len(row) != 4:
-            lines.append(f"| {row[0]} | skipped: {row[1]} | | | | |")
-            continue
-        name, tokens, seconds, peak = row
-        ratio = f"{speeds[name] / speeds[baseline]:.1f}×" if baseline in speeds else "–"
-        lines.append(f"| {name} | {tokens} | {seconds:.1f} | {speeds[name]:.0f} | {ratio} | {peak:.0f} MB |")
-    return "\n".join(lines)
+class Table:
+    """A Markdown table printed one row at a time, as each is measured; the first row is the
+    baseline that the others' speeds are compared with."""
+
+    def __init__(self, title: str) -> None:
+        self.rows: list[Row] = []
+        print(f"\n### {title}\n", flush=True)
+        print("| method | output tokens | seconds | tokens/s | vs baseline | peak memory |", flush=True)
+        print("|---|---:|---:|---:|---:|---:|", flush=True)
+
+    def add(self, row: Row) -> None:
+        """Print the row at once, and keep it."""
+        self.rows.append(row)
+        print(table_row(row, self.rows[0]), flush=True)
+
+
+def table_row(row: Row, baseline: Row) -> str:
+    """One Markdown row, with its speed against the baseline's when the baseline ran."""
+    if len(row) != 4:
+        return f"| {row[0]} | skipped: {row[1]} | | | | |"
+    name, tokens, seconds, peak = row
+    speed = tokens / seconds
+    ratio = f"{speed / (baseline[1] / baseline[2]):.1f}×" if len(baseline) == 4 else "–"
+    return f"| {name} | {tokens} | {seconds:.1f} | {speed:.0f} | {ratio} | {peak:.0f} MB |"
 
 
 # Runs the CLI and prints the time of its first batch, and whether torch was loaded by then.
@@ -362,6 +422,7 @@ def measure_startup(
 
 
 def main() -> None:
+    global METHOD_TIMEOUT
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -374,12 +435,26 @@ def main() -> None:
     )
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where to run (default cpu)")
     parser.add_argument("--sentences", type=int, help="translation inputs (default 128; 256 on cuda)")
-    parser.add_argument("--baseline-sentences", type=int, default=16, help="of those, for the slow baseline")
+    parser.add_argument(
+        "--baseline-sentences",
+        type=int,
+        help="of those, for the one-at-a-time baseline (default 16; 8 on cuda)",
+    )
+    parser.add_argument(
+        "--method-timeout",
+        type=float,
+        help=f"seconds one method may take before its row is skipped (default: none; "
+        f"{CUDA_METHOD_TIMEOUT:.0f} on cuda)",
+    )
     parser.add_argument("--articles", type=int, help="summary inputs (default 4; 16 on cuda)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     cuda = args.device == "cuda"
+    METHOD_TIMEOUT = args.method_timeout or (CUDA_METHOD_TIMEOUT if cuda else None)
     sentences = args.sentences or (256 if cuda else 128)
+    # One at a time on a GPU, every output waits for 74 decoding steps of a few milliseconds each:
+    # its speed does not depend on how many, so few keep the run short.
+    baseline_sentences = args.baseline_sentences or (8 if cuda else 16)
     articles = args.articles or (16 if cuda else 4)
     # The library's default batch on this device, for the raw engine: same batches, no project code.
     batch_items = 256 if cuda else cpu_batching().max_items
@@ -421,17 +496,21 @@ def main() -> None:
                 "converted": str(store_path(store, model_fingerprint(info))),
             }  # fmt: skip
             if args.stage in ("translation", "both"):
-                rows = [
+                rows = Table(
+                    f"Translation: {len(texts)} sentences of {SOURCE_TOKENS} tokens, beam {BEAMS}, "
+                    f"{args.device}; the baseline ran the first {min(baseline_sentences, len(texts))}"
+                )
+                rows.add(
                     measure(
                         "plain transformers, float32, one sentence at a time",
                         "plain",
                         str(mt_dir),
-                        texts[: args.baseline_sentences],
+                        texts[:baseline_sentences],
                         settings,
                     )
-                ]
+                )
                 if cuda:
-                    rows.append(
+                    rows.add(
                         measure(
                             "plain transformers, float16, its best batch",
                             "plain-batched",
@@ -445,17 +524,9 @@ def main() -> None:
                     ("translate-cli library, CTranslate2 engine", "library-ctranslate2"),
                     ("raw CTranslate2 engine, same tokens and batches", "raw-ctranslate2"),
                 ]:
-                    rows.append(measure(label, method, str(mt_dir), texts, settings))
-                rows.append(_cli_row(mt_dir, texts, store, work, args.device, expected))
-                print(
-                    table(
-                        f"Translation: {len(texts)} sentences of {SOURCE_TOKENS} tokens, "
-                        f"beam {BEAMS}, {args.device}",
-                        rows,
-                        rows[0][0],
-                    )
-                )
-                figures["translation"] = rows
+                    rows.add(measure(label, method, str(mt_dir), texts, settings))
+                rows.add(_cli_row(mt_dir, texts, store, work, args.device, expected))
+                figures["translation"] = rows.rows
         if args.stage in ("summary", "memory", "both"):
             summary_dir = build_bart(
                 work / "distilbart-shape", vocab_size=50264, d_model=1024, encoder_layers=12,
@@ -474,7 +545,11 @@ def main() -> None:
                 "converted": str(store_path(store, model_fingerprint(info))),
             }  # fmt: skip
             if args.stage != "memory":
-                rows = [
+                rows = Table(
+                    f"Summaries: {len(texts)} articles of {ARTICLE_TOKENS} tokens, "
+                    f"beam {BEAMS}, {args.device}"
+                )
+                rows.add(
                     measure(
                         "plain transformers, float32, one article at a time",
                         "plain",
@@ -482,22 +557,14 @@ def main() -> None:
                         texts,
                         {"max_new_tokens": 141, "device": args.device},
                     )
-                ]
+                )
                 for label, method in [
                     ("translate-cli library, transformers engine", "library-transformers"),
                     ("translate-cli library, CTranslate2 engine", "library-ctranslate2"),
                     ("raw CTranslate2 engine, same tokens", "raw-ctranslate2"),
                 ]:
-                    rows.append(measure(label, method, str(summary_dir), texts, settings))
-                print(
-                    table(
-                        f"Summaries: {len(texts)} articles of {ARTICLE_TOKENS} tokens, "
-                        f"beam {BEAMS}, {args.device}",
-                        rows,
-                        rows[0][0],
-                    )
-                )
-                figures["summary"] = rows
+                    rows.add(measure(label, method, str(summary_dir), texts, settings))
+                figures["summary"] = rows.rows
             if args.stage in ("memory", "both") and not cuda:  # both default-shape models in one CLI run
                 # Memory, not speed: a short article, or the random output takes long to summarize.
                 seconds, peak, _, _ = measure_cli(mt_dir, summary_dir, translation_texts[:16], store, work)
