@@ -16,7 +16,7 @@ Everything is built locally: no network is used.
 
     python benchmarks/bench_throughput.py                # both stages, about 10 minutes on 2 cores
     python benchmarks/bench_throughput.py --stage translation --sentences 64
-    python benchmarks/bench_throughput.py --device cuda --stage translation  # 256 sentences, ~3 min
+    python benchmarks/bench_throughput.py --device cuda --stage translation  # 256 sentences, <4 min
     python benchmarks/bench_throughput.py --stage startup  # time to the first batch, uncached run
 """
 
@@ -597,12 +597,18 @@ def _cli_row(mt_dir: Path, texts: list[str], store: Path, work: Path, device: st
 
 
 def _gpu_name() -> str:
+    """The first GPU's name, from nvidia-smi: torch would set up CUDA in this parent process."""
     try:
-        import torch
-
-        return torch.cuda.get_device_name(0)
-    except Exception:  # no torch or no GPU: the table still names the CPU
-        return "no GPU visible to torch"
+        found = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader", "-i", "0"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):  # no driver tools: the table still names the CPU
+        return "no GPU name (nvidia-smi did not answer)"
+    return found.stdout.strip().replace(", ", ", driver ")
 
 
 if __name__ == "__main__":
