@@ -165,3 +165,18 @@ def test_a_bad_max_size_says_what_a_size_looks_like(capsys: pytest.CaptureFixtur
 def test_report_json_is_git_ignored_like_report_md() -> None:
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "/report.md" in ignored and "/report.json" in ignored
+
+
+def test_a_date_line_under_the_headline_dates_the_article(cli, models: list[str], tmp_path: Path) -> None:
+    """Articles copied from a news site carry their date as a line of its own, not a header."""
+    folder = tmp_path / "dated"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Kuvendi miratoi buxhetin\n\n28 dhjetor 2024\n\nOpozita nuk votoi.\n")
+    (folder / "b.txt").write_text("Inflacioni bie\n14.11.2025 10:30\n\nÇmimet ranë në tetor.\n")
+    status, out, err = cli("run", folder, *models, "--no-summary", "--json", "-")
+    assert status == 0, err
+    dates = {Path(a["path"]).name: a["date"] for a in json.loads(out)["articles"]}
+    assert dates == {"a.txt": "2024-12-28", "b.txt": "2025-11-14"}
+    status, out, _ = cli("run", folder, *models, "--no-summary", "--report", "-")
+    digest = out.split("## Digest")[1].split("\n## ")[0]
+    assert digest.index("| 2024-12-28 |") < digest.index("| 2025-11-14 |")

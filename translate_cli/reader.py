@@ -34,6 +34,17 @@ _DATELINE = re.compile(
     r"\A(?P<dateline>[A-ZÇË]{3,}(?:[ -][A-ZÇË]{2,})*"
     r"(?:,[^–—\-.!?]{1,40}?)?(?:\s*\([^)]{1,30}\))?\s+[–—-])(?:\s+|\Z)"
 )
+_MONTHS_SQ = ("janar", "shkurt", "mars", "prill", "maj", "qershor", "korrik", "gusht", "shtator", "tetor")
+_MONTHS_SQ += ("nëntor", "dhjetor")
+# A line that is only a date, as news sites print one under the headline: "28 dhjetor 2024",
+# "E shtunë, 28 dhjetor 2024, 10:30", "28.12.2024 14:05". The weekday and the time are ignored.
+_DATE_LINE = re.compile(
+    r"\A(?:\w+ ?\w*, )?(?P<day>\d{1,2})(?:\.? (?P<name>[a-zë]+)|[./-](?P<month>\d{1,2})[./-]?)[ ,]*"
+    r"(?P<year>(?:19|20)\d\d)(?:,? (?:ora |në )?\d{1,2}[:.]\d\d)?\Z",
+    re.IGNORECASE,
+)
+# How many lines at the top may hold that date line: headline, author, date.
+_DATE_LINE_SEARCH = 4
 
 
 def iter_inputs(paths: list[str], notes: list[str] | None = None) -> Iterator[str | InputError]:
@@ -311,6 +322,7 @@ def parse_article(text: str, source: str, warnings: list[str] | None = None) -> 
     if not text.strip():
         raise InputError(f"{source}: no text to translate")
     blocks = [block for block in _BLANK_LINES.split(text.strip()) if block.strip()]
+    date = date or find_date_line(blocks)
     units = list(_structure(blocks))
     paragraphs = tuple(Paragraph(kind, tuple(split_sentences(body))) for kind, body in units)
     return Article(source=source, date=date, paragraphs=paragraphs, warnings=tuple(warnings or ()))
@@ -322,6 +334,26 @@ def parse_date_header(text: str) -> tuple[str | None, str]:
     if not match or not _valid_date(match["date"]):
         return None, text
     return match["date"], text[match.end() :]
+
+
+def find_date_line(blocks: list[str]) -> str | None:
+    """The date of a line near the top that holds only a date ("28 dhjetor 2024"), as YYYY-MM-DD.
+
+    The line stays in the text: it is translated like any other. Only the first lines are looked
+    at, so that a date inside the article is never taken for the article's own.
+    """
+    lines = [line.strip() for block in blocks for line in block.split("\n") if line.strip()]
+    for line in lines[:_DATE_LINE_SEARCH]:
+        match = _DATE_LINE.match(_SPACES.sub(" ", line))
+        if not match:
+            continue
+        name = (match["name"] or "").lower().replace("ë", "e")  # "nentor" is typed for "nëntor"
+        folded = [month.replace("ë", "e") for month in _MONTHS_SQ]
+        month = folded.index(name) + 1 if name in folded else int(match["month"] or 0)
+        value = f"{match['year']}-{month:02d}-{int(match['day']):02d}"
+        if _valid_date(value):
+            return value
+    return None
 
 
 def _valid_date(value: str) -> bool:
