@@ -180,3 +180,15 @@ def test_a_date_line_under_the_headline_dates_the_article(cli, models: list[str]
     status, out, _ = cli("run", folder, *models, "--no-summary", "--report", "-")
     digest = out.split("## Digest")[1].split("\n## ")[0]
     assert digest.index("| 2024-12-28 |") < digest.index("| 2025-11-14 |")
+
+
+def test_wrapped_flag_messages_hang_under_their_text(run_news, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a narrow terminal a long flag message wraps under its own words, not under the marker."""
+    monkeypatch.setenv("COLUMNS", "40")
+    _, view, _ = run_news("--format", "view", "--color", "never")
+    lines = [line.rstrip() for line in view.splitlines()]
+    flags = [n for n, line in enumerate(lines) if line.startswith("  ⚑ ")]
+    assert flags, view  # the tiny model's gibberish is always flagged
+    wrapped = [lines[n + 1] for n in flags if n + 1 < len(lines) and lines[n + 1].startswith("  ")]
+    wrapped = [line for line in wrapped if not line.startswith("  ⚑ ")]
+    assert wrapped and all(line.startswith("    ") and line[4] != " " for line in wrapped), view

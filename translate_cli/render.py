@@ -52,10 +52,10 @@ def render_article(article: ArticleResult, console: Console, *, name: str | None
         console.print(Text(f"error: {printable(article.error)}", style="bold red"))
         return
     if article.summary is not None:
-        body = Text(article.summary)
-        for flag in article.summary_flags:
-            body.append(f"\n{FLAG_MARK} {flag.message}", style="yellow")
-        summary = Panel(body, title="Summary", title_align="left", border_style="green")
+        flags = [_flag_message(flag.message, indent=0) for flag in article.summary_flags]
+        summary = Panel(
+            Group(Text(article.summary), *flags), title="Summary", title_align="left", border_style="green"
+        )
         console.print(summary)
     line = check_line(article)
     if line:
@@ -113,9 +113,14 @@ def _sentence_text(sentence: TranslatedSentence, style: str) -> Text | Group:
     return Group(text, *(_flag_message(flag.message) for flag in sentence.flags))
 
 
-def _flag_message(message: str) -> Padding:
-    """A flag's message, indented under the text it is about; wrapped lines keep the indent."""
-    return Padding(Text(f"{FLAG_MARK} {message}", style="yellow"), (0, 0, 0, 2))
+def _flag_message(message: str, *, indent: int = 2) -> Padding:
+    """A flag's message, indented under the text it is about; wrapped lines hang under the
+    message, not under the marker, so that each flag starts visibly at its own marker."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(FLAG_MARK, style="yellow"), Text(message, style="yellow"))
+    return Padding(grid, (0, 0, 0, indent))
 
 
 def _paragraph_translation(paragraph: TranslatedParagraph, style: str) -> Text | Group:
