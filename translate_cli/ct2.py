@@ -122,7 +122,10 @@ class CTranslate2Engine:
                 intra_threads=(os.cpu_count() or 0) if self.device == "cpu" else 0,
             )
         except Exception as error:  # bad files or an unsupported device come as RuntimeError/ValueError
-            raise ModelUnavailable(f"{self.info.describe()}: CTranslate2 cannot load it ({error})") from None
+            raise ModelUnavailable(
+                f"{self.info.describe()}: CTranslate2 cannot load it ({error}); "
+                f"delete {path} to convert it again"
+            ) from None
         self.probe()
         return self
 

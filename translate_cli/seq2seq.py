@@ -13,8 +13,8 @@ from .engines import DecodeOptions, Generation
 from .errors import ModelUnavailable
 from .tokenizer import load_transformers_tokenizer, quiet_transformers
 
-# Logits held at once while rescoring outputs: bounds the memory of the score pass.
-_RESCORE_LOGITS = 1 << 25
+# Logits held at once while rescoring outputs (64 MB in float32): bounds the memory of the score pass.
+_RESCORE_LOGITS = 1 << 24
 
 
 def transformers_identity(device: str, fingerprint: str) -> EngineIdentity:
