@@ -108,13 +108,11 @@ class ArticleResult:
         return self.source if self.source.startswith("<") else Path(self.source).name
 
     def title(self, words: int = 12) -> str | None:
-        """The translated headline, else the first `words` words of the translation; None if failed."""
+        """The translated headline, else the translation's start, cut to `words` words; None if failed."""
         if self.error is not None or not self.paragraphs:
             return None
         headline = next((p for p in self.paragraphs if p.kind == HEADLINE and p.translation.strip()), None)
-        if headline is not None:
-            return " ".join(headline.translation.split())
-        text = (self.translation or "").split()
+        text = (headline.translation if headline is not None else self.translation or "").split()
         return " ".join(text[:words]) + ("…" if len(text) > words else "")
 
 
