@@ -192,3 +192,15 @@ def test_wrapped_flag_messages_hang_under_their_text(run_news, monkeypatch: pyte
     wrapped = [lines[n + 1] for n in flags if n + 1 < len(lines) and lines[n + 1].startswith("  ")]
     wrapped = [line for line in wrapped if not line.startswith("  ⚑ ")]
     assert wrapped and all(line.startswith("    ") and line[4] != " " for line in wrapped), view
+
+
+def test_the_library_names_files_by_their_path_in_the_folder(
+    warm: Path, models: list[str], monkeypatch
+) -> None:
+    from translate_cli import RunOptions, run
+
+    monkeypatch.chdir(warm)
+    options = RunOptions(mt_model=models[1], summary_model=models[3], cache_dir=warm / "cache", device="cpu")
+    result = run(["news"], options)
+    assert result.inputs == ("news",)
+    assert sorted(result.display_names().values()) == ["a/lajmi.txt", "b/lajmi.txt"]

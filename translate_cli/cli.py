@@ -12,7 +12,6 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -356,7 +355,6 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         if jsonl is not None:
             jsonl.close()
-    result = replace(result, inputs=tuple(args.paths))
     output_failures += _write_outputs(result, args.report, args.json)
 
     from .render import closing_line

@@ -140,6 +140,7 @@ def run(
             cache_misses=misses,
             started=started,
             warnings=(*cache.warnings, *walk_notes, *processed.notes),
+            inputs=tuple(paths),
         )
     finally:
         cache.close()
