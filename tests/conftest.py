@@ -117,15 +117,32 @@ def device_test(request: pytest.FixtureRequest) -> Iterator[bool]:
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test runs in its own folder, with its own cache and no model settings from outside."""
+    """Each test runs in its own folder, with its own cache and no model settings from outside.
+
+    Models run on the CPU, whatever the machine has: a test about devices asks for `any_device`.
+    """
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRANSLATE_CLI_DEVICE", "cpu")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("TRANSLATE_CLI_DEVICE", "cpu")  # as for the whole session; device tests override it
     for name in ("TRANSLATE_CLI_MT_MODEL", "TRANSLATE_CLI_SUMMARY_MODEL"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
+
+
+@pytest.fixture
+def any_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lift the CPU pin: the run uses whatever device the machine has."""
+    monkeypatch.delenv("TRANSLATE_CLI_DEVICE", raising=False)
+
+
+def cuda_visible() -> bool:
+    """Whether torch sees a CUDA GPU."""
+    import torch
+
+    return torch.cuda.is_available()
 
 
 @pytest.fixture

@@ -86,3 +86,16 @@ def test_an_explicit_ctranslate2_backend_that_cannot_load_is_an_error(
     assert status == 3
     assert err.startswith("translate-cli: error: ") and "CTranslate2 cannot load it" in err
     assert "Traceback" not in err
+
+
+def test_leftovers_of_an_interrupted_conversion_are_removed(
+    cli, seeds: Path, models: list[str], marian: Path
+) -> None:
+    store = Path("cache/models")
+    target = ct2.store_path(store, model_fingerprint(resolve_model(str(marian))))
+    leftover = store / f".converting-{target.name}-k1ll3d"  # as a conversion killed midway leaves it
+    leftover.mkdir(parents=True)
+    (leftover / "model.bin").write_bytes(b"half a model")
+    status, _, err = cli("run", seeds, *models, "--backend", "ctranslate2", "--no-summary", "-q")
+    assert status == 0, err
+    assert not leftover.exists() and (target / "model.bin").is_file()

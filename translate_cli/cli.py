@@ -168,8 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--device",
-        choices=["auto", "cpu", "cuda"],
-        help=f"where models run (env {settings.ENV_DEVICE}; default auto: CUDA when a GPU is visible)",
+        choices=settings.DEVICES,
+        help=f"where models run (env {settings.ENV_DEVICE}; default auto: a CUDA GPU when one is visible)",
     )
     run.add_argument(
         "--backend",

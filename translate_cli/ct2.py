@@ -11,9 +11,11 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,12 +28,32 @@ from .tokenizer import Tokenizer
 #: Weights are stored as int8; CUDA runs them as int8 with float16 activations.
 STORED_QUANTIZATION = "int8"
 COMPUTE_TYPES = {"cpu": "int8", "cuda": "int8_float16"}
+#: Conversions are written to a scratch folder named after their target, then renamed.
+_SCRATCH_PREFIX = ".converting-"
+_TAGGED_SCRATCH = re.compile(rf"{re.escape(_SCRATCH_PREFIX)}[0-9a-f]{{20}}-{STORED_QUANTIZATION}-")
 
 
 def store_path(store: Path, fingerprint: str) -> Path:
     """Where the converted copy of the model with this fingerprint lives in `store`."""
     key = hashlib.sha256(fingerprint.encode()).hexdigest()[:20]
     return store / f"{key}-{STORED_QUANTIZATION}"
+
+
+def remove_leftovers(store: Path, name: str) -> None:
+    """Remove scratch folders left in `store` by interrupted conversions to `name`.
+
+    The caller holds `name`'s lock, so no conversion to it is under way. Folders of older
+    versions, whose names do not say their target, go once they are a day old.
+    """
+    for folder in store.glob(f"{_SCRATCH_PREFIX}*"):
+        ours = folder.name.startswith(f"{_SCRATCH_PREFIX}{name}-")
+        untagged = not _TAGGED_SCRATCH.match(folder.name)
+        try:
+            stale = untagged and time.time() - folder.stat().st_mtime > 86_400
+        except OSError:
+            continue
+        if ours or stale:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def converted_model(info: ModelInfo, store: Path, fingerprint: str) -> Path:
@@ -43,6 +65,7 @@ def converted_model(info: ModelInfo, store: Path, fingerprint: str) -> Path:
 
     store.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock"):
+        remove_leftovers(store, target.name)  # of conversions killed midway; the lock says none runs
         if (target / "model.bin").is_file():  # another run converted it while we waited
             return target
         from ctranslate2.converters import TransformersConverter
@@ -50,7 +73,7 @@ def converted_model(info: ModelInfo, store: Path, fingerprint: str) -> Path:
         from .tokenizer import quiet_transformers
 
         quiet_transformers()  # the converter loads the model with transformers: no progress bars
-        scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=store))
+        scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{target.name}-", dir=store))
         try:
             TransformersConverter(str(info.path), low_cpu_mem_usage=True).convert(
                 str(scratch), quantization=STORED_QUANTIZATION, force=True

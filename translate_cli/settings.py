@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+from .errors import UsageError
+
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-sq-en"
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_DEVICE = "auto"
@@ -19,6 +21,7 @@ ENV_CACHE_DIR = "TRANSLATE_CLI_CACHE_DIR"
 ENV_MT_MODEL = "TRANSLATE_CLI_MT_MODEL"
 ENV_SUMMARY_MODEL = "TRANSLATE_CLI_SUMMARY_MODEL"
 ENV_DEVICE = "TRANSLATE_CLI_DEVICE"
+DEVICES = ("auto", "cpu", "cuda")
 
 
 def setting(option: str | None, env: str, default: str) -> str:
@@ -56,8 +59,11 @@ def summary_model(option: str | None) -> str:
 
 
 def device(option: str | None) -> str:
-    """Where models run: --device, then TRANSLATE_CLI_DEVICE, then auto."""
-    return setting(option, ENV_DEVICE, DEFAULT_DEVICE)
+    """Where models run: --device, then TRANSLATE_CLI_DEVICE, then "auto" (a GPU when one is visible)."""
+    value = setting(option, ENV_DEVICE, DEFAULT_DEVICE)
+    if value not in DEVICES:
+        raise UsageError(f"{ENV_DEVICE}={value!r} is not a device; use {', '.join(DEVICES)}")
+    return value
 
 
 _SIZE_UNITS = {"": 1, "B": 1, "KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
