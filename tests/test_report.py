@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,18 @@ def test_write_atomic_replaces_whole_files_and_leaves_no_temporaries(tmp_path: P
     write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["r.md"]
+
+
+def test_temporary_files_left_by_an_interrupted_write_are_removed(
+    cli, seeds: Path, models: list[str]
+) -> None:
+    stale, fresh = Path(".r.json.k1ll3d.tmp"), Path(".r.json.wr1t1ng.tmp")
+    for leftover in (stale, fresh):
+        leftover.write_text('{"half": ', encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    status, _, err = cli("run", seeds / "000_fea4830ee9b7d6af.txt", *models, "--json", "r.json", "-q")
+    assert status == 0, err
+    assert not stale.exists()
+    assert fresh.exists()  # another run may be writing it right now
+    assert json.loads(Path("r.json").read_text(encoding="utf-8"))["articles"]

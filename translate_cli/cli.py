@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__, settings
-from .cache import DATABASE_NAME, STAGES, ResultCache
+from .cache import DAMAGED, DATABASE_NAME, STAGES, UNAVAILABLE, ResultCache
 from .data import RunOptions, RunResult, short_name
-from .errors import ModelUnavailable, TranslateCliError, UsageError
+from .errors import CacheError, ModelUnavailable, TranslateCliError, UsageError
 from .printable import printable
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ exit status:
   1    some inputs failed; the others were processed and every output was written
   2    usage error: a bad option, prompt template or output path
   3    a model is unavailable or cannot be loaded
-  4    the cache cannot be opened or written
+  4    cache info or cache clear: the cache is damaged, or cannot be opened or cleared
   5    an output (report, JSON, JSON Lines) could not be written (disk full,
        I/O error); the other outputs were still written
   70   unexpected internal error: one line on stderr; --debug shows the traceback
@@ -155,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_size,
         default=settings.DEFAULT_MAX_BYTES,
         metavar="SIZE",
-        help="refuse input files larger than this, e.g. 5MB or 200KB (default 5MB)",
+        help=f"refuse input files larger than this, e.g. 5MB or 200KB "
+        f"(default {settings.DEFAULT_MAX_BYTES // 1_000_000}MB)",
     )
     run.add_argument(
         "--beams", type=_positive_int, metavar="N", help="beam size (default: each model's own config)"
@@ -535,12 +536,13 @@ def _open_jsonl(path: Path | None) -> JsonlLog | None:
 
 def _write_outputs(result: RunResult, report: Path | None, json_path: Path | None) -> list[str]:
     """Write each requested output; return one line per output that could not be written."""
-    from .report import get_writer, write_atomic
+    from .report import get_writer, remove_stale_temporaries, write_atomic
 
     failures = []
     for path, fmt in ((report, "markdown"), (json_path, "json")):
         if path is None or path == STDOUT_NAME:  # printed by _print_stdout
             continue
+        remove_stale_temporaries(path)  # left by an interrupted run
         try:
             write_atomic(path, get_writer(fmt)(result))
         except OSError as error:  # still try the other output
@@ -566,13 +568,25 @@ def _existing_cache(args: argparse.Namespace) -> Iterator[ResultCache | None]:
 
 
 def cache_info_command(args: argparse.Namespace) -> int:
-    """`translate-cli cache info`: location, entries per stage, size, and the model store."""
-    results_size = 0
+    """`translate-cli cache info`: location, state, entries per stage, size, and the model store.
+
+    Exits 4 when the cache file is damaged.
+    """
+    results_size, status = 0, EXIT_OK
     with _existing_cache(args) as cache:
         if cache is not None:
             print(f"cache: {cache.path}")
-            for stage, count in cache.counts().items():
-                print(f"  {stage:<13} {count:>8} entries")
+            if cache.state == UNAVAILABLE:
+                raise CacheError(cache.warnings[0])
+            problem = cache.check()
+            if problem is not None or cache.state == DAMAGED:
+                problem = problem or "unreadable pages"
+                print(f"  {'state':<13} damaged ({problem}): `translate-cli cache clear` starts it anew")
+                status = CacheError.exit_status
+            else:
+                print(f"  {'state':<13} {cache.state}")
+                for stage, count in cache.counts().items():
+                    print(f"  {stage:<13} {count:>8} entries")
             results_size = cache.size_bytes()
             print(f"  {'size':<13} {_human_size(results_size):>8}")
     store = _model_store(args)
@@ -581,7 +595,7 @@ def cache_info_command(args: argparse.Namespace) -> int:
     print(f"models: {store} ({len(models)} converted model{'' if len(models) == 1 else 's'})")
     print(f"  {'size':<13} {_human_size(models_size):>8}")
     print(f"total: {_human_size(results_size + models_size)} in {store.parent}")
-    return EXIT_OK
+    return status
 
 
 def _model_store(args: argparse.Namespace) -> Path:
@@ -629,7 +643,10 @@ def _clear_model_store(store: Path) -> int:
 
 
 def cache_clear_command(args: argparse.Namespace) -> int:
-    """`translate-cli cache clear`: delete all entries, one stage's, or (--models) the model store."""
+    """`translate-cli cache clear`: delete all entries, one stage's, or (--models) the model store.
+
+    A damaged cache, or one on a full disk, is started anew.
+    """
     if args.models:
         store = _model_store(args)
         size = sum(_folder_size(model) for model in _stored_models(store))
@@ -637,8 +654,16 @@ def cache_clear_command(args: argparse.Namespace) -> int:
         print(f"deleted {deleted} converted models ({_human_size(size)}) from {store}")
         return EXIT_OK
     with _existing_cache(args) as cache:
-        if cache is not None:
+        if cache is None:
+            return EXIT_OK
+        try:
             deleted = cache.clear(args.stage)
+        except CacheError:
+            if args.stage is not None:
+                raise
+            cache.reset()  # damaged, or on a full disk: delete the files and start an empty cache
+            print(f"started {cache.path} anew: every cached result was deleted")
+        else:
             print(f"deleted {deleted} {args.stage or 'cached'} entries from {cache.path}")
     return EXIT_OK
 

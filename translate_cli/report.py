@@ -6,11 +6,13 @@ Writers only format a RunResult; they never recompute anything.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -354,3 +356,18 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+#: A temporary output file older than this is left over from an interrupted run: writing one
+#: takes well under a second.
+STALE_TEMPORARY_SECONDS = 60
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files that interrupted writes of `path` left beside it."""
+    target = Path(os.path.realpath(path))
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
+            if leftover.is_file() and leftover.lstat().st_mtime < cutoff:
+                leftover.unlink()
