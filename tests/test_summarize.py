@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from translate_cli.data import ModelInfo
 from translate_cli.engines import ModelEngine
 from translate_cli.hub import input_limit
 from translate_cli.prompts import prompt_for_family
-from translate_cli.summarize import Seq2SeqSummarizer, pack_chunks, summarize_documents
+from translate_cli.summarize import CHUNKS_PER_SLICE, Seq2SeqSummarizer, pack_chunks, summarize_documents
 
 
 def words(text: str) -> int:
@@ -81,3 +85,105 @@ def test_real_bart_summarizes_a_long_article_in_chunks(bart: Path, tmp_path: Pat
     [summary] = summarize_documents(summarizer, [paragraphs])
     assert isinstance(summary, str)
     assert len(calls) >= 2 and calls[0] > 1  # chunk summaries first, then the final one
+
+
+class CountingWords:
+    """Counts words like `words`, and how many characters it was asked to count in all."""
+
+    def __init__(self) -> None:
+        self.characters = 0
+
+    def __call__(self, text: str) -> int:
+        self.characters += len(text)
+        return words(text)
+
+
+def exact_packing(paragraphs: list[str], limit: int) -> list[str]:
+    """The packing by the definition: add each paragraph while the whole chunk fits."""
+    chunks: list[str] = []
+    for paragraph in paragraphs:
+        if chunks and words(f"{chunks[-1]}\n{paragraph}") <= limit:
+            chunks[-1] = f"{chunks[-1]}\n{paragraph}"
+        else:
+            chunks.append(paragraph)
+    return chunks
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=60),
+    st.integers(min_value=9, max_value=40),
+)
+def test_packing_counts_each_piece_once_and_cuts_like_the_definition(lengths: list[int], limit: int) -> None:
+    paragraphs = [" ".join(f"w{i}-{j}" for j in range(length)) for i, length in enumerate(lengths)]
+    counter = CountingWords()
+    chunks = pack_chunks(paragraphs, counter, limit)
+    assert chunks == exact_packing(paragraphs, limit)
+
+
+def test_packing_a_long_document_tokenizes_about_its_length() -> None:
+    paragraphs = [f"p{i} " + "word " * 20 for i in range(2000)]
+    counter = CountingWords()
+    chunks = pack_chunks(paragraphs, counter, 500)
+    assert len(chunks) > 50
+    # Re-counting the growing chunk for every paragraph counted it 14 times over.
+    assert counter.characters < 5 * sum(len(p) for p in paragraphs)
+
+
+class DictCache:
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_many(self, stage: str, keys: Sequence[str]) -> dict[str, str]:
+        return {key: self.values[stage, key] for key in keys if (stage, key) in self.values}
+
+    def put_many(self, stage: str, items) -> None:
+        self.values.update(((stage, key), value) for key, value in items)
+
+
+class StopAfter(RecordingSummarizer):
+    """Interrupted like Ctrl-C after `calls` calls."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.left = calls
+
+    def summarize(self, texts, **kwargs):
+        if self.left == 0:
+            raise KeyboardInterrupt
+        self.left -= 1
+        return super().summarize(texts, **kwargs)
+
+
+def test_chunks_go_in_bounded_slices_and_an_interrupted_summary_resumes() -> None:
+    long = [f"p{i} x y z" for i in range(5 * CHUNKS_PER_SLICE)]
+    cache = DictCache()
+    with pytest.raises(KeyboardInterrupt):
+        summarize_documents(StopAfter(2), [long], cache=cache, identity="model")
+    assert len(cache.values) == 2 * CHUNKS_PER_SLICE  # the two finished slices were kept
+
+    resumed = RecordingSummarizer()
+    summarize_documents(resumed, [long], cache=cache, identity="model")
+    first_round = [texts for texts, cap in resumed.calls if cap == resumed.input_limit // 3]
+    assert sum(map(len, first_round)) == 5 * CHUNKS_PER_SLICE - 2 * CHUNKS_PER_SLICE
+    assert all(len(texts) <= CHUNKS_PER_SLICE for texts, _ in resumed.calls)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int]] = []
+
+    def start(self, stage: str, total: int) -> None:
+        self.events.append((stage, total))
+
+    def advance(self, count: int) -> None:
+        self.events.append(("advance", count))
+
+
+def test_progress_moves_inside_a_long_document() -> None:
+    recorder = Recorder()
+    summarize_documents(RecordingSummarizer(), [[f"p{i} x y z" for i in range(100)]], progress=recorder)
+    stage, total = recorder.events[0]
+    assert stage == "summarizing long articles, round 1" and total == 100
+    first_round = recorder.events[1 : 1 + -(-100 // CHUNKS_PER_SLICE)]
+    assert sum(count for _, count in first_round) == 100 and len(first_round) > 1
+    assert ("summarizing", 1) in recorder.events

@@ -281,7 +281,7 @@ def summarize_articles(
     )
     full_texts = [result.translation or "" for result in translated]
     stage = CachedStage(
-        SummaryStage(engine, summarizer, progress.advance),
+        SummaryStage(engine, summarizer, progress.advance, cache=cache, progress=progress),
         cache,
         on_misses=lambda count: progress.start("summarizing", count),
         on_prepare=_preparing(engine, "summary", progress),

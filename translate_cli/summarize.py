@@ -7,7 +7,7 @@ boundaries; the chunk summaries are then summarized again, until one input holds
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, replace
 from typing import Any, Protocol
 
@@ -113,32 +113,105 @@ class Seq2SeqSummarizer:
 
 
 def pack_chunks(paragraphs: Sequence[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
-    """Join consecutive paragraphs into chunks that fit `limit`; split only a paragraph too long alone."""
-    pieces: list[str] = []
+    """Join consecutive paragraphs into chunks that fit `limit`; split only a paragraph too long alone.
+
+    Each piece is tokenized once, and a chunk's length is estimated from its pieces', so the
+    work grows with the text, not with the text times the chunk length. Each chunk is counted
+    whole once, where the estimate says it is full, and once more when it is closed; a chunk
+    whose estimate was too low (a tokenizer that merges across the line break) is packed again
+    exactly.
+    """
+    overhead = count_tokens("")  # prompt and special tokens, which every count includes
+    chunks: list[str] = []
+    current: list[str] = []
+    tokens = 0
+    for piece, piece_tokens in _pieces(paragraphs, count_tokens, limit):
+        if current:
+            estimate = tokens + piece_tokens - overhead + _JOIN_TOKENS
+            if estimate > limit:
+                estimate = count_tokens("\n".join([*current, piece]))
+            if estimate <= limit:
+                current.append(piece)
+                tokens = estimate
+                continue
+            chunks.extend(_close_chunk(current, count_tokens, limit))
+        current, tokens = [piece], piece_tokens
+    if current:
+        chunks.extend(_close_chunk(current, count_tokens, limit))
+    return chunks
+
+
+#: Tokens that joining two pieces with a line break may add (byte-level BPE keeps it as a token).
+_JOIN_TOKENS = 1
+
+
+def _pieces(
+    paragraphs: Sequence[str], count_tokens: Callable[[str], int], limit: int
+) -> Iterator[tuple[str, int]]:
+    """Each paragraph that fits `limit`, else its sentences split to fit; with their token counts."""
     for paragraph in paragraphs:
-        if count_tokens(paragraph) <= limit:
-            pieces.append(paragraph)
+        tokens = count_tokens(paragraph)
+        if tokens <= limit:
+            yield paragraph, tokens
             continue
         for sentence in split_sentences(paragraph):
-            pieces.extend(split_long(sentence, count_tokens, limit))
-    chunks: list[str] = []
-    for piece in pieces:
-        if chunks and count_tokens(f"{chunks[-1]}\n{piece}") <= limit:
+            for piece in split_long(sentence, count_tokens, limit):
+                yield piece, count_tokens(piece)
+
+
+def _close_chunk(pieces: list[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """The pieces joined into one chunk, or, if the estimate was too low, packed exactly."""
+    text = "\n".join(pieces)
+    if len(pieces) == 1 or count_tokens(text) <= limit:
+        return [text]
+    chunks = [pieces[0]]
+    for piece in pieces[1:]:
+        if count_tokens(f"{chunks[-1]}\n{piece}") <= limit:
             chunks[-1] = f"{chunks[-1]}\n{piece}"
         else:
             chunks.append(piece)
     return chunks
 
 
+class ChunkCache(Protocol):
+    """Where chunk summaries are kept: the result cache, or anything with its two methods."""
+
+    def get_many(self, stage: str, keys: Sequence[str]) -> dict[str, str]:
+        """The stored values of those `keys` that are present."""
+        ...
+
+    def put_many(self, stage: str, items: Iterable[tuple[str, str]]) -> None:
+        """Store values."""
+        ...
+
+
+class RoundProgress(Protocol):
+    """Hears how the rounds of chunk summaries advance (the pipeline's progress bar)."""
+
+    def start(self, stage: str, total: int) -> None:
+        """A round begins with `total` chunks to summarize."""
+
+    def advance(self, count: int) -> None:
+        """`count` more chunks are summarized."""
+
+
 def summarize_documents(
     summarizer: Summarizer,
     documents: Sequence[Sequence[str]],
     on_batch: BatchCallback | None = None,
+    *,
+    cache: ChunkCache | None = None,
+    identity: Any = None,
+    progress: RoundProgress | None = None,
 ) -> list[str]:
     """Summarize each document (a list of paragraphs) whole, chunking the long ones.
 
     All documents advance together, one round at a time, so that chunks from different
-    documents share batches.
+    documents share batches. Chunks are summarized `CHUNKS_PER_SLICE` at a time, so memory
+    follows the text's length, not the number of chunks. With a `cache`, each slice's chunk
+    summaries are stored under keys made of `identity` (the model and settings), the round's
+    length cap and the chunk, so an interrupted long summary resumes where it stopped.
+    `progress` hears each round and slice; `on_batch` hears the final summaries' batches.
     """
     limit = summarizer.input_limit
     chunked = [pack_chunks(doc, summarizer.count_tokens, limit) for doc in documents]
@@ -148,12 +221,44 @@ def summarize_documents(
             break
         flat = [chunk for i in pending for chunk in chunked[i]]
         cap = max(1, limit // (CHUNK_SUMMARY_SHARE * 2**round_))
-        summaries = iter(summarizer.summarize(flat, max_new_tokens=cap, on_batch=on_batch))
+        if progress is not None:
+            progress.start(f"summarizing long articles, round {round_ + 1}", len(flat))
+        summaries: list[str] = []
+        for start in range(0, len(flat), CHUNKS_PER_SLICE):
+            piece = flat[start : start + CHUNKS_PER_SLICE]
+            summaries.extend(_summarize_chunks(summarizer, piece, cap, cache, identity))
+            if progress is not None:
+                progress.advance(len(piece))
+        del flat
+        position = 0
         for i in pending:
-            chunk_summaries = [next(summaries) for _ in chunked[i]]
-            chunked[i] = pack_chunks(chunk_summaries, summarizer.count_tokens, limit)
+            count = len(chunked[i])
+            chunked[i] = pack_chunks(summaries[position : position + count], summarizer.count_tokens, limit)
+            position += count
     finals = [chunks[0] if chunks else "" for chunks in chunked]
+    if progress is not None and round_ > 0:  # the rounds replaced the caller's bar
+        progress.start("summarizing", len(finals))
     return summarizer.summarize(finals, on_batch=on_batch)
+
+
+#: Chunks summarized in one call: bounds the memory of tokenized inputs, and how much work an
+#: interruption loses when chunk summaries are cached.
+CHUNKS_PER_SLICE = 32
+
+
+def _summarize_chunks(
+    summarizer: Summarizer, chunks: list[str], cap: int, cache: ChunkCache | None, identity: Any
+) -> list[str]:
+    if cache is None:
+        return summarizer.summarize(chunks, max_new_tokens=cap)
+    keys = [cache_key("chunk", identity, cap, chunk) for chunk in chunks]
+    found = cache.get_many(SUMMARY, keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        computed = summarizer.summarize([chunks[i] for i in missing], max_new_tokens=cap)
+        cache.put_many(SUMMARY, [(keys[i], text) for i, text in zip(missing, computed, strict=True)])
+        found.update((keys[i], text) for i, text in zip(missing, computed, strict=True))
+    return [found[key] for key in keys]
 
 
 class SummaryStage:
@@ -163,11 +268,19 @@ class SummaryStage:
     name = SUMMARY
 
     def __init__(
-        self, engine: ModelEngine, summarizer: Seq2SeqSummarizer, on_batch: BatchCallback | None = None
+        self,
+        engine: ModelEngine,
+        summarizer: Seq2SeqSummarizer,
+        on_batch: BatchCallback | None = None,
+        *,
+        cache: ChunkCache | None = None,
+        progress: RoundProgress | None = None,
     ) -> None:
         self.engine = engine
         self.summarizer = summarizer
         self.on_batch = on_batch  # hears how many articles each batch finished
+        self.cache = cache  # keeps chunk summaries, so that an interrupted long summary resumes
+        self.progress = progress  # hears the rounds of chunk summaries inside long articles
 
     @property
     def commit_every(self) -> int:
@@ -192,7 +305,11 @@ class SummaryStage:
 
     def compute(self, items: list[str]) -> list[str]:
         """Summarize each full translation, chunking long ones."""
-        summaries = summarize_documents(self.summarizer, [text.split(PARAGRAPH_SEPARATOR) for text in items])
-        if self.on_batch is not None:
-            self.on_batch(len(items))
-        return summaries
+        return summarize_documents(
+            self.summarizer,
+            [text.split(PARAGRAPH_SEPARATOR) for text in items],
+            self.on_batch,
+            cache=self.cache,
+            identity=[asdict(self.engine.identity), self.summarizer.settings()],
+            progress=self.progress,
+        )
