@@ -79,7 +79,7 @@ def test_a_full_disk_stops_caching_for_the_run_and_every_output_is_written(
 ) -> None:
     cache = tmpfs(tmp_path / "small", "1M", mounts) / "cache"
     monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(cache))
-    transformers = ["--backend", "transformers"]  # no model store on the small disk
+    transformers = ["--backend", "transformers", "--no-summary"]  # no model store on the small disk
     assert cli("run", seeds / ARTICLE, *models, *transformers, "-q")[0] == 0
     saved = entries(cache)
     filler = fill(cache.parent, leave=48_000)
@@ -92,7 +92,7 @@ def test_a_full_disk_stops_caching_for_the_run_and_every_output_is_written(
     assert "Traceback" not in err
     assert hits_and_misses(err)[0] > 0  # what was cached is still used
     document = json.loads(Path("r.json").read_text(encoding="utf-8"))
-    assert all(a["error"] is None and a["summary"] is not None for a in document["articles"])
+    assert all(a["error"] is None and a["translation"] for a in document["articles"])
     assert Path("r.md").read_text(encoding="utf-8").startswith("# ")
     assert not list(cache.glob("*.broken-*"))
     filler.unlink()
@@ -102,22 +102,22 @@ def test_a_full_disk_stops_caching_for_the_run_and_every_output_is_written(
 def test_a_read_only_cache_is_read_and_new_results_are_not_saved(
     cli, seeds: Path, models: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mounts: list[Path]
 ) -> None:
-    assert cli("run", seeds / ARTICLE, *models, "-q")[0] == 0
+    assert cli("run", seeds / ARTICLE, *models, "-q", "--no-summary")[0] == 0
     saved = entries(tmp_path / "cache")
     view = read_only_view(tmp_path / "cache", tmp_path / "ro", mounts)
     monkeypatch.setenv("TRANSLATE_CLI_CACHE_DIR", str(view))
-    status, _, err = cli("run", seeds / ARTICLE, *models)
+    status, _, err = cli("run", seeds / ARTICLE, *models, "--no-summary")
     assert status == 0, err
     assert hits_and_misses(err)[1] == 0
     assert err.count("warning: cache") == 1 and "read-only" in err and "not saved" in err, err
 
     new = Path("new.txt")
     new.write_text("Qeveria miratoi sot buxhetin e ri për vitin e ardhshëm.\n", encoding="utf-8")
-    status, _, err = cli("run", seeds / ARTICLE, new, *models, "--json", "r.json")
+    status, _, err = cli("run", seeds / ARTICLE, new, *models, "--json", "r.json", "--no-summary")
     assert status == 0, err
     assert err.count("warning: cache") == 1
     assert hits_and_misses(err)[1] > 0
-    assert json.loads(Path("r.json").read_text(encoding="utf-8"))["articles"][1]["summary"] is not None
+    assert json.loads(Path("r.json").read_text(encoding="utf-8"))["articles"][1]["translation"]
     assert entries(tmp_path / "cache") == saved
     status, out, _ = cli("cache", "info")
     assert status == 0 and "read-only" in out
@@ -137,25 +137,25 @@ def damage(database: Path) -> None:
 def test_a_damaged_cache_is_reported_and_run_works_and_clear_starts_it_anew(
     cli, seeds: Path, models: list[str]
 ) -> None:
-    assert cli("run", seeds, *models, "-q")[0] == 0
+    assert cli("run", seeds, *models, "-q", "--no-summary")[0] == 0
     damage(Path("cache/results.sqlite3"))
 
     status, out, err = cli("cache", "info")
     assert status == 4, (out, err)
     assert "damaged" in out and "cache clear" in out
 
-    status, _, err = cli("run", seeds, *models, "--json", "r.json")
+    status, _, err = cli("run", seeds, *models, "--json", "r.json", "--no-summary")
     assert status == 0, err
     assert err.count("warning: cache") == 1 and "is damaged" in err, err
     assert "Traceback" not in err
-    assert all(a["summary"] is not None for a in json.loads(Path("r.json").read_text())["articles"])
+    assert all(a["translation"] for a in json.loads(Path("r.json").read_text())["articles"])
 
     status, out, err = cli("cache", "clear")
     assert status == 0, err
     assert "anew" in out
     status, out, _ = cli("cache", "info")
     assert status == 0 and re.search(r"translation\s+0 entries", out) and "healthy" in out
-    assert cli("run", seeds / ARTICLE, *models, "-q")[0] == 0
+    assert cli("run", seeds / ARTICLE, *models, "-q", "--no-summary")[0] == 0
     assert entries(Path("cache")) > 0
 
 

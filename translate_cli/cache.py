@@ -453,7 +453,7 @@ def _damaged_message(error: sqlite3.Error) -> str:
 def _schema_problem(connection: sqlite3.Connection) -> str | None:
     """Why the database is not a translate-cli cache of this schema version, or None (also when empty)."""
     tables = {
-        name: {column[1] for column in connection.execute(f"PRAGMA table_info({name})")}
+        name: {column[1] for column in connection.execute(f"PRAGMA table_info({_quoted(name)})")}
         for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
     if not tables:
@@ -469,6 +469,11 @@ def _schema_problem(connection: sqlite3.Connection) -> str | None:
     if version[0] != str(SCHEMA_VERSION):
         return f"schema version {version[0]}, expected {SCHEMA_VERSION}"
     return None
+
+
+def _quoted(name: str) -> str:
+    """An SQL identifier, whatever characters a foreign file's table name holds."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
