@@ -85,7 +85,7 @@ def test_a_full_disk_stops_caching_for_the_run_and_every_output_is_written(
     filler = fill(cache.parent, leave=48_000)
 
     status, _, err = cli(
-        "run", seeds, *models, *transformers, "--batch-size", "1", "--report", "r.md", "--json", "r.json"
+        "run", seeds, *models, *transformers, "--batch-size", "4", "--report", "r.md", "--json", "r.json"
     )
     assert status == 0, err
     assert err.count("warning: cache") == 1 and "the disk is full" in err, err
