@@ -36,7 +36,8 @@ def make_article(path: Path, size: int) -> int:
     paragraphs = [p for p in paragraphs if p.strip() and not p.startswith("date ")]
     parts, total = [], 0
     while total < size:
-        parts.append(paragraphs[len(parts) % len(paragraphs)].replace(".", f" {len(parts)}.", 1))
+        # Every sentence numbered: no two paragraphs, and so no two chunks, are alike.
+        parts.append(paragraphs[len(parts) % len(paragraphs)].replace(". ", f" {len(parts)}. "))
         total += len(parts[-1].encode("utf-8")) + 2
     path.write_text("date 2023-09\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")
     return len(parts)

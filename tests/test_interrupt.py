@@ -68,7 +68,7 @@ def test_ctrl_c_stops_a_run_within_seconds_and_keeps_what_it_finished(
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # about 2 s on an idle machine
     assert process.returncode == 130
     assert err == "translate-cli: error: interrupted\n"
     assert translated_entries(tmp_path / "cache") >= 5
