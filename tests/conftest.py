@@ -126,7 +126,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRANSLATE_CLI_DEVICE", "cpu")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.setenv("TRANSLATE_CLI_DEVICE", "cpu")  # as for the whole session; device tests override it
     for name in ("TRANSLATE_CLI_MT_MODEL", "TRANSLATE_CLI_SUMMARY_MODEL"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
