@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -62,30 +61,18 @@ def start_long_run(tmp_path: Path, seeds: Path, models: list[str]) -> tuple[subp
     return process, articles
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time a running process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_ctrl_c_stops_a_run_within_seconds_and_keeps_what_it_finished(
+def test_ctrl_c_stops_a_run_and_keeps_what_it_finished(
     tmp_path: Path, seeds: Path, models: list[str]
 ) -> None:
     process, _ = start_long_run(tmp_path, seeds, models)
-    watchdog = threading.Timer(60, process.kill)
-    watchdog.start()
-    before = cpu_seconds(process.pid)
+    done = translated_entries(tmp_path / "cache")
     process.send_signal(signal.SIGINT)
-    _, status, usage = os.wait4(process.pid, 0)
-    watchdog.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    # CPU time, not wall time: it says the run stopped working, whatever the machine's load.
-    # About 2 s of it is the interpreter shutting down torch.
-    assert usage.ru_utime + usage.ru_stime - before < 5
+    _, err = process.communicate(timeout=60)  # about 2 s on an idle machine
     assert process.returncode == 130
-    assert process.stderr.read() == "translate-cli: error: interrupted\n"
-    assert translated_entries(tmp_path / "cache") >= 5
+    assert err == "translate-cli: error: interrupted\n"
+    # It stops working at once: at most the batch in flight (one sentence) is added after the
+    # signal, and what it finished before is kept.
+    assert done >= 5 and translated_entries(tmp_path / "cache") - done <= 2
 
 
 def test_a_killed_run_resumes_where_it_stopped(
