@@ -26,7 +26,9 @@ def translated_entries(cache: Path) -> int:
         return 0
 
 
-def start_long_run(tmp_path: Path, seeds: Path, models: list[str]) -> tuple[subprocess.Popen, Path]:
+def start_long_run(
+    tmp_path: Path, seeds: Path, models: list[str], *options: str
+) -> tuple[subprocess.Popen, Path]:
     """Start a run over many articles in a subprocess; return once some results are cached."""
     articles = tmp_path / "many"
     articles.mkdir()
@@ -45,7 +47,7 @@ def start_long_run(tmp_path: Path, seeds: Path, models: list[str]) -> tuple[subp
             *models,
             "--batch-size",
             "1",
-            "--no-summary",
+            *options,
             "-q",
         ],
         stdout=subprocess.PIPE,
@@ -64,7 +66,7 @@ def start_long_run(tmp_path: Path, seeds: Path, models: list[str]) -> tuple[subp
 def test_ctrl_c_stops_a_run_and_keeps_what_it_finished(
     tmp_path: Path, seeds: Path, models: list[str]
 ) -> None:
-    process, _ = start_long_run(tmp_path, seeds, models)
+    process, _ = start_long_run(tmp_path, seeds, models)  # summaries too: it cannot end first
     done = translated_entries(tmp_path / "cache")
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)  # about 2 s on an idle machine
@@ -78,7 +80,7 @@ def test_ctrl_c_stops_a_run_and_keeps_what_it_finished(
 def test_a_killed_run_resumes_where_it_stopped(
     tmp_path: Path, seeds: Path, models: list[str], cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    process, articles = start_long_run(tmp_path, seeds, models)
+    process, articles = start_long_run(tmp_path, seeds, models, "--no-summary")
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
