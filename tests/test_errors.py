@@ -45,7 +45,7 @@ def test_an_unexpected_exception_is_one_line_naming_debug(
     def broken(*args, **kwargs):
         raise RuntimeError("something no one expected\nsecond line")
 
-    monkeypatch.setattr(translate_cli.pipeline, "run", broken)
+    monkeypatch.setattr(translate_cli.pipeline, "StreamingRun", broken)  # what the CLI runs
     Path("a.txt").write_text(ARTICLE, encoding="utf-8")
     status, _, err = cli("run", "a.txt", *translate_only)
     assert status == 70

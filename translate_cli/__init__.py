@@ -8,7 +8,7 @@ The library is the product; the command line is a thin layer over it:
 
 from .data import Article, ArticleResult, ModelInfo, Paragraph, RunOptions, RunResult
 from .errors import CacheError, InputError, ModelUnavailable, PromptError, TranslateCliError, UsageError
-from .pipeline import run
+from .pipeline import StreamingRun, iter_run, run
 from .reader import read_article
 from .segment import split_long, split_sentences
 
@@ -25,9 +25,11 @@ __all__ = [
     "PromptError",
     "RunOptions",
     "RunResult",
+    "StreamingRun",
     "TranslateCliError",
     "UsageError",
     "__version__",
+    "iter_run",
     "read_article",
     "run",
     "split_long",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import __version__, settings
 from .cache import DAMAGED, DATABASE_NAME, STAGES, UNAVAILABLE, ResultCache
-from .data import RunOptions, RunResult, short_name
+from .data import ArticleResult, RunOptions, RunResult, short_name
 from .errors import CacheError, ModelUnavailable, TranslateCliError, UsageError
 from .printable import printable
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from .jsonl import JsonlLog
+    from .pipeline import RemoteStages
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -52,6 +53,7 @@ exit status:
   4    cache info or cache clear: the cache is damaged, or cannot be opened or cleared
   5    an output (report, JSON, JSON Lines) could not be written (disk full,
        I/O error); the other outputs were still written
+  6    with --ray: Ray cannot be started or reached, or an actor died
   70   unexpected internal error: one line on stderr; --debug shows the traceback
   130  interrupted (Ctrl-C)
 """
@@ -168,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="most sentences per translation batch (default: sized to the device)",
     )
     run.add_argument(
+        "--chunk-sentences",
+        type=_positive_int,
+        metavar="N",
+        help="read and process articles about N sentences at a time "
+        f"(default {settings.DEFAULT_CHUNK_SENTENCES}; {settings.RAY_CHUNK_SENTENCES} with --ray)",
+    )
+    run.add_argument(
         "--device",
         choices=settings.DEVICES,
         help=f"where models run (env {settings.ENV_DEVICE}; default auto: a CUDA GPU when one is visible)",
@@ -177,6 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["auto", "ctranslate2", "transformers"],
         default="auto",
         help="inference engine (default auto: CTranslate2, falling back to transformers)",
+    )
+    run.add_argument(
+        "--ray",
+        action="store_true",
+        help=f"compute on Ray: a local instance, or the --ray-address cluster (needs {settings.RAY_EXTRA})",
+    )
+    run.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="join this Ray cluster: auto, or ray://HOST:10001 (implies --ray; default: start a local Ray)",
+    )
+    run.add_argument(
+        "--ray-actors",
+        type=_positive_int,
+        metavar="N",
+        help="actors per stage with --ray (implies --ray; default: one per GPU, else 1)",
     )
     run.add_argument(
         "--quiet", "-q", action="store_true", help="print only errors: no view, progress or closing line"
@@ -333,6 +358,8 @@ def run_command(args: argparse.Namespace) -> int:
         max_bytes=args.max_size,
         cache_dir=settings.cache_dir(args.cache_dir),
         use_cache=not args.no_cache,
+        chunk_sentences=args.chunk_sentences
+        or (settings.RAY_CHUNK_SENTENCES if _uses_ray(args) else settings.DEFAULT_CHUNK_SENTENCES),
     )
     _check_models(options)
     from rich.console import Console
@@ -341,26 +368,13 @@ def run_command(args: argparse.Namespace) -> int:
     stdout = _stdout_console(args.color)
     if "-" in args.paths and not args.quiet and _is_terminal(sys.stdin):
         _print_error(STDIN_HINT, label="note")
-    jsonl = _open_jsonl(args.jsonl)
-    output_failures = []
-    try:
-        result = _run_with_progress(args.paths, options, stderr, show=not args.quiet)
-        for article in result.articles if jsonl is not None else ():
-            try:
-                jsonl.write(article)
-            except OSError as error:  # the other outputs are still written
-                output_failures.append(
-                    f"cannot write {printable(str(args.jsonl))} ({error.strerror or error})"
-                )
-                break
-    finally:
-        if jsonl is not None:
-            jsonl.close()
+    shown = _StdoutOutput(stdout_format, stdout, tuple(args.paths), quiet=args.quiet)
+    result, output_failures = _stream_run(args, options, shown, stderr)
     output_failures += _write_outputs(result, args.report, args.json)
+    shown.finish(result)
 
     from .render import closing_line
 
-    _print_stdout(result, stdout_format, stdout, quiet=args.quiet)
     for warning in result.warnings:
         _print_error(warning, label="warning")
     for article in result.failed:
@@ -415,32 +429,6 @@ def _stdout_console(color: str) -> Console:
     return Console(no_color=color == "never" or None)
 
 
-def _print_stdout(result: RunResult, fmt: str | None, console: Console, *, quiet: bool = False) -> None:
-    """Show the results in the chosen format; plain text leaves article warnings out, so stderr
-    says how many each article has and where to see them."""
-    if fmt is None:
-        return
-    if fmt == "view":
-        from .render import render_run
-
-        render_run(result, console)
-        return
-    from .report import get_writer
-
-    sys.stdout.write(get_writer(fmt)(result))
-    sys.stdout.flush()
-    if fmt == "text" and not quiet:
-        names = result.display_names()
-        for article in result.articles:
-            if article.warnings:
-                count = len(article.warnings)
-                _print_error(
-                    f"{names[article.source]}: {count} warning{'s' if count > 1 else ''}; "
-                    "--format view, --report or --json show them",
-                    label="warning",
-                )
-
-
 def check_outputs(outputs: list[Path], inputs: list[str]) -> None:
     """Refuse, before any work, output paths that cannot be written or that name an input."""
     from .reader import STDIN, iter_inputs
@@ -458,11 +446,76 @@ def check_outputs(outputs: list[Path], inputs: list[str]) -> None:
             raise UsageError(f"cannot write {printable(str(output))}: it is one of the inputs")
 
 
-def _run_with_progress(paths: list[str], options: RunOptions, console: Console, *, show: bool) -> RunResult:
+class _StdoutOutput:
+    """Standard output in the chosen format, article by article as each one completes: the
+    side-by-side view and plain text stream; Markdown and JSON are whole documents, at the end."""
+
+    def __init__(self, fmt: str | None, console: Console, inputs: tuple[str, ...], *, quiet: bool) -> None:
+        self.fmt = fmt  # "view", "text", "markdown", "json", or None with -q
+        self.quiet = quiet  # -q: no notes on stderr beside errors
+        self.console = console
+        self.inputs = inputs  # the paths as given, for folder-relative names
+        self.names: set[str] = set()  # names shown so far: a second one falls back to the path
+        self.shown = 0
+
+    @property
+    def needs_whole_run(self) -> bool:
+        """Whether every article must be kept until the end."""
+        return self.fmt in ("markdown", "json")
+
+    def _name(self, article: ArticleResult) -> str:
+        name = RunResult(articles=(article,), inputs=self.inputs).display_names()[article.source]
+        name = article.source if name in self.names else name
+        self.names.add(name)
+        return name
+
+    def show(self, article: ArticleResult) -> None:
+        """Show one finished article, if the format streams."""
+        if self.fmt == "view":
+            from .render import render_article
+
+            render_article(article, self.console, name=self._name(article))
+        elif self.fmt == "text":
+            from .report import render_text
+
+            name = self._name(article)
+            text = render_text(RunResult(articles=(article,), inputs=self.inputs))
+            sys.stdout.write(("\n" if self.shown else "") + text)
+            sys.stdout.flush()
+            if (
+                article.warnings and not self.quiet
+            ):  # plain text leaves them out: say how many, and where to see them
+                count = len(article.warnings)
+                _print_error(
+                    f"{name}: {count} warning{'s' if count > 1 else ''}; "
+                    "--format view, --report or --json show them",
+                    label="warning",
+                )
+        self.shown += 1
+
+    def finish(self, result: RunResult) -> None:
+        """Write the whole-run document, for Markdown or JSON."""
+        if self.needs_whole_run:
+            from .report import get_writer
+
+            sys.stdout.write(get_writer(self.fmt or "json")(result))
+            sys.stdout.flush()
+
+
+def _stream_run(
+    args: argparse.Namespace, options: RunOptions, shown: _StdoutOutput, stderr: Console
+) -> tuple[RunResult, list[str]]:
+    """Run, showing and appending (--jsonl) each article as soon as it is complete.
+
+    Whole articles are kept only when --report, --json or a document on stdout needs them at the
+    end; otherwise one small stub per input, for the closing line. Returns the result and the
+    --jsonl write failure, if any, as a list of lines.
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .pipeline import run
+    from .pipeline import StreamingRun
 
+    keep = args.report is not None or args.json is not None or shown.needs_whole_run
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(bar_width=24),
@@ -472,12 +525,51 @@ def _run_with_progress(paths: list[str], options: RunOptions, console: Console, 
         TextColumn("ETA"),
         TimeRemainingColumn(),
         TextColumn("{task.fields[current]}", style="dim"),
-        console=console,
+        console=stderr,
         transient=True,
-        disable=not (show and console.is_terminal),
+        disable=not (not args.quiet and stderr.is_terminal),
     )
-    with bar:
-        return run(paths, options, progress=_BarProgress(bar, list(paths)))
+    progress = _BarProgress(bar, list(args.paths))
+    kept: list[ArticleResult] = []
+    jsonl = _open_jsonl(args.jsonl)
+    failures: list[str] = []
+    try:
+        with (
+            _remote_stages(args, options) as remote,
+            bar,
+            StreamingRun(args.paths, options, progress=progress, remote=remote) as stream,
+        ):
+            for article in stream:
+                if jsonl is not None and not failures:
+                    try:
+                        jsonl.write(article)
+                    except OSError as error:  # the run and the other outputs go on
+                        failures.append(
+                            f"cannot write {printable(str(args.jsonl))} ({error.strerror or error})"
+                        )
+                shown.show(article)
+                stub = ArticleResult(article.source, article.date, error=article.error)
+                kept.append(article if keep else stub)
+            return stream.result(tuple(kept)), failures
+    finally:
+        if jsonl is not None:
+            jsonl.close()
+
+
+def _uses_ray(args: argparse.Namespace) -> bool:
+    return bool(args.ray or args.ray_address or args.ray_actors)
+
+
+@contextmanager
+def _remote_stages(args: argparse.Namespace, options: RunOptions) -> Iterator[RemoteStages | None]:
+    """With --ray, Ray for the run (started or joined); otherwise None: everything runs here."""
+    if not _uses_ray(args):
+        yield None
+        return
+    from .cluster import ClusterOptions, connect
+
+    with connect(ClusterOptions(address=args.ray_address, actors=args.ray_actors), options.device) as remote:
+        yield remote
 
 
 #: What each stage counts, for the progress bar.
@@ -540,7 +632,7 @@ def _write_outputs(result: RunResult, report: Path | None, json_path: Path | Non
 
     failures = []
     for path, fmt in ((report, "markdown"), (json_path, "json")):
-        if path is None or path == STDOUT_NAME:  # printed by _print_stdout
+        if path is None or path == STDOUT_NAME:  # written by _StdoutOutput.finish
             continue
         remove_stale_temporaries(path)  # left by an interrupted run
         try:

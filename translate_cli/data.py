@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .settings import DEFAULT_MAX_BYTES, DEFAULT_MT_MODEL, DEFAULT_SUMMARY_MODEL, default_cache_dir
+from .settings import (
+    DEFAULT_CHUNK_SENTENCES,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MT_MODEL,
+    DEFAULT_SUMMARY_MODEL,
+    default_cache_dir,
+)
 
 #: Kinds of paragraph-level unit an article is made of.
 HEADLINE = "headline"
@@ -161,6 +167,7 @@ class RunOptions:
     max_bytes: int = DEFAULT_MAX_BYTES  # larger input files are refused
     cache_dir: Path = field(default_factory=default_cache_dir)  # results and the converted-model store
     use_cache: bool = True  # False with --no-cache: read and write nothing
+    chunk_sentences: int = DEFAULT_CHUNK_SENTENCES  # sentences read and processed at a time
 
 
 @dataclass(frozen=True)

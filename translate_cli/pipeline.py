@@ -1,23 +1,25 @@
-"""The whole pipeline: read → segment → translate → summarize, for many articles at once.
+"""The whole pipeline: read → segment → translate → summarize, streamed over many articles.
 
-Sentences of all articles are translated together in length-sorted batches, and every result
-(long-sentence splits, translations, summaries) goes through the cache, so a re-run only
+Articles are read and processed in chunks of a few hundred sentences: the sentences of a
+chunk's articles are translated together in length-sorted batches, and each article's result
+is ready as soon as its chunk is done, so memory stays flat however large the input. Every
+result (long-sentence splits, translations, summaries) goes through the cache, so a re-run only
 computes what changed. Models and tokenizers load on first use: a fully cached run loads none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from .cache import SUMMARY, TRANSLATION, Cache, NullCache, ResultCache
 from .checks import annotate_article
 from .data import (
     Article,
     ArticleResult,
-    EngineIdentity,
     ModelInfo,
     Paragraph,
     RunOptions,
@@ -26,13 +28,13 @@ from .data import (
     TranslatedSentence,
 )
 from .engines import ModelEngine
-from .errors import InputError
+from .errors import InputError, TranslateCliError
 from .hub import file_digest, input_limit, model_family, model_fingerprint, resolve_model
 from .language import LanguageStage, language_warning
 from .prompts import PromptTemplate, load_prompt, prompt_for_family
 from .reader import iter_inputs, read_article
 from .segment import LongSentenceStage, max_possible_tokens
-from .stage import CachedStage
+from .stage import CachedStage, Stage
 from .summarize import Seq2SeqSummarizer, SummaryStage
 from .translate import Seq2SeqTranslator, Translation, TranslationStage, degeneracy
 
@@ -114,36 +116,232 @@ def run(
     Inputs that cannot be read get a result with `error` set; the others are still processed.
     Raises ModelUnavailable, PromptError or CacheError when the run as a whole cannot proceed.
     """
-    options = options or RunOptions()
-    progress = progress or _NoProgress()
-    started = datetime.now().astimezone().isoformat(timespec="seconds")
-    models = {TRANSLATION: resolve_model(options.mt_model, option="--mt-model")}
-    prompt = None
-    if options.summarize:
-        models[SUMMARY] = resolve_model(options.summary_model, option="--summary-model")
-        prompt = resolve_prompt(options.prompt, models[SUMMARY])
-    cache = ResultCache(options.cache_dir) if options.use_cache else NullCache()
-    try:
-        walk_notes: list[str] = []  # e.g. a symlink loop skipped in an input folder
-        inputs = [_read(source, options.max_bytes) for source in iter_inputs(list(paths), walk_notes)]
-        articles = [item for item in inputs if isinstance(item, Article)]
-        processed = process_articles(articles, models, prompt, options, cache, progress)
+    with StreamingRun(paths, options, progress=progress) as stream:
+        articles = tuple(stream)
+        return stream.result(articles)
+
+
+def iter_run(
+    paths: Sequence[str], options: RunOptions | None = None, *, progress: Progress | None = None
+) -> Iterator[ArticleResult]:
+    """Like `run`, but yield each input's result as soon as it is complete, in input order.
+
+    Memory stays flat however many inputs there are: articles are read and processed a chunk
+    at a time (see `StreamingRun`), and nothing is kept once yielded.
+    """
+    with StreamingRun(paths, options, progress=progress) as stream:
+        yield from stream
+
+
+#: Run-level failures: these stop a run; any other exception is the failing article's error.
+RUN_LEVEL_ERRORS: tuple[type[BaseException], ...] = (TranslateCliError, sqlite3.Error)
+
+
+class StreamingRun:
+    """A run in progress: iterate it to get each input's result as soon as it is complete.
+
+    Inputs are listed first (paths only), then read and processed in chunks of about
+    `options.chunk_sentences` sentences: sentences of the articles in a chunk share
+    length-sorted batches, and a chunk's results are yielded, in input order, before the next
+    chunk is read. Both models stay loaded across chunks. After iterating, `result` makes the
+    whole-run RunResult. Use it as a context manager, so that models and the cache are
+    released also when iteration stops early.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        options: RunOptions | None = None,
+        *,
+        progress: Progress | None = None,
+        remote: RemoteStages | None = None,
+    ) -> None:
+        self.paths = list(paths)
+        self.options = options = options or RunOptions()
+        self.progress = progress or _NoProgress()
+        self.started = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.walk_notes: list[str] = []  # e.g. a symlink loop skipped in an input folder
+        #: Most inputs and sentences held at once: stays flat however many inputs there are.
+        self.peak_articles = 0
+        self.peak_sentences = 0
+        self.models = {TRANSLATION: resolve_model(options.mt_model, option="--mt-model")}
+        self.prompt = None
+        if options.summarize:
+            self.models[SUMMARY] = resolve_model(options.summary_model, option="--summary-model")
+            self.prompt = resolve_prompt(options.prompt, self.models[SUMMARY])
+        self.cache: Cache = ResultCache(options.cache_dir) if options.use_cache else NullCache()
+        try:
+            engine_class: Callable[..., ModelEngine] = remote.engine_class if remote else ModelEngine
+            self.engines: dict[str, ModelEngine] = {
+                role: engine_class(
+                    info,
+                    model_fingerprint(info, lambda path: self.cache.file_digest(path, file_digest)),
+                    backend=options.backend,
+                    device=options.device,
+                    store=options.cache_dir / MODEL_STORE,
+                )
+                for role, info in self.models.items()
+            }
+            self.stages = {
+                role: build_stage(
+                    role,
+                    info,
+                    self.engines[role],
+                    options,
+                    self.prompt,
+                    self.progress.advance,
+                    cache=self.cache,  # chunk summaries of long articles, so that they resume
+                    progress=self.progress,
+                )
+                for role, info in self.models.items()
+            }
+            if remote is not None:  # misses are computed elsewhere, e.g. on a Ray cluster
+                self.stages = {role: remote.wrap(role, stage, self) for role, stage in self.stages.items()}
+        except BaseException:
+            self.cache.close()
+            raise
+
+    def __iter__(self) -> Iterator[ArticleResult]:
+        chunk: list[Article | ArticleResult] = []
+        sentences = 0
+        for path in iter_inputs(self.paths, self.walk_notes):
+            item = _read(path, self.options.max_bytes)
+            chunk.append(item)
+            if isinstance(item, Article):
+                sentences += sum(len(p.sentences) for p in item.paragraphs)
+            if sentences >= self.options.chunk_sentences:
+                yield from self._process_chunk(chunk, sentences)
+                chunk, sentences = [], 0
+        if chunk:
+            yield from self._process_chunk(chunk, sentences)
+
+    def _process_chunk(self, chunk: list[Article | ArticleResult], sentences: int) -> list[ArticleResult]:
+        """The chunk's results in order. If processing the chunk fails, each article is
+        processed alone, so that an unexpected failure is only the failing article's error."""
+        self.peak_articles = max(self.peak_articles, len(chunk))
+        self.peak_sentences = max(self.peak_sentences, sentences)
+        articles = [item for item in chunk if isinstance(item, Article)]
+        try:
+            processed = self._process(articles)
+        except RUN_LEVEL_ERRORS:
+            raise
+        except Exception as error:
+            if len(articles) == 1:
+                processed = [_failed(articles[0], error)]
+            else:
+                processed = [self._process_alone(article) for article in articles]
+        results = iter(processed)
+        return [next(results) if isinstance(item, Article) else item for item in chunk]
+
+    def _process_alone(self, article: Article) -> ArticleResult:
+        try:
+            return self._process([article])[0]
+        except RUN_LEVEL_ERRORS:
+            raise
+        except Exception as error:
+            return _failed(article, error)
+
+    def _process(self, articles: list[Article]) -> list[ArticleResult]:
+        if not articles:
+            return []
+        translated = translate_articles(
+            articles,
+            self.stages[TRANSLATION],
+            self.engines[TRANSLATION],
+            input_limit(self.models[TRANSLATION]),
+            self.cache,
+            self.progress,
+        )
+        if SUMMARY in self.stages:
+            translated = summarize_articles(
+                translated, self.stages[SUMMARY], self.engines[SUMMARY], self.cache, self.progress
+            )
         # Flags come from the text and cached scores, so a fully cached run shows the same ones.
-        results = iter([annotate_article(article) for article in processed.articles])
-        ordered = tuple(next(results) if isinstance(item, Article) else item for item in inputs)
-        hits, misses = cache.lookups.totals()
+        return [annotate_article(article) for article in translated]
+
+    def result(self, articles: tuple[ArticleResult, ...]) -> RunResult:
+        """The whole-run result for `articles`: what was yielded, or as many as were kept."""
+        hits, misses = self.cache.lookups.totals()
         return RunResult(
-            articles=ordered,
-            models=models,
-            engines=processed.engines,
+            articles=articles,
+            models=self.models,
+            engines={role: engine.identity for role, engine in self.engines.items()},
             cache_hits=hits,
             cache_misses=misses,
-            started=started,
-            warnings=(*cache.warnings, *walk_notes, *processed.notes),
-            inputs=tuple(paths),
+            started=self.started,
+            warnings=(
+                *self.cache.warnings,
+                *self.walk_notes,
+                *(note for engine in self.engines.values() for note in engine.notes),
+            ),
+            inputs=tuple(self.paths),
         )
-    finally:
-        cache.close()
+
+    def close(self) -> None:
+        """Free every model and close the cache."""
+        try:
+            for engine in self.engines.values():
+                engine.close()
+        finally:
+            self.cache.close()
+
+    def __enter__(self) -> StreamingRun:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def build_stage(
+    role: str,
+    info: ModelInfo,
+    engine: ModelEngine,
+    options: RunOptions,
+    prompt: PromptTemplate | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    *,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> Stage[Any]:
+    """The stage of a model `role` (translation or summary) on its engine.
+
+    Local runs and the Ray actors build their stages here, so both compute the same way.
+    """
+    if role == TRANSLATION:
+        translator = Seq2SeqTranslator(engine, beams=options.beams, batch_size=options.batch_size)
+        return TranslationStage(engine, translator, on_batch)
+    if prompt is None:
+        raise ValueError("a summary stage needs a prompt template")
+    summarizer = Seq2SeqSummarizer(
+        engine,
+        prompt,
+        input_limit=input_limit(info),
+        beams=options.beams,
+        batch_size=options.batch_size,
+    )
+    return SummaryStage(engine, summarizer, on_batch, cache=cache, progress=progress)
+
+
+class RemoteStages(Protocol):
+    """Computes a run's cache misses somewhere else, such as a Ray cluster (`cluster.py`)."""
+
+    #: The driver's stand-in for each model: it tokenizes, and names the engine that computes.
+    engine_class: Callable[..., ModelEngine]
+
+    def wrap(self, role: str, stage: Stage[Any], run: StreamingRun) -> Stage[Any]:
+        """A stage with `stage`'s keys and encoding whose `compute` runs remotely."""
+        ...
+
+
+def _failed(article: Article, error: Exception) -> ArticleResult:
+    """An article whose processing raised something unexpected: its one-line error."""
+    reason = (str(error).strip().splitlines() or [""])[0][:200]
+    return ArticleResult(
+        source=article.source,
+        date=article.date,
+        warnings=article.warnings,
+        error=f"{article.source}: could not be processed ({type(error).__name__}: {reason})",
+    )
 
 
 def resolve_prompt(prompt: str | None, summarizer: ModelInfo) -> PromptTemplate:
@@ -171,77 +369,24 @@ def check_languages(articles: list[Article], cache: Cache) -> list[Article]:
     return checked
 
 
-@dataclass(frozen=True)
-class Processed:
-    """What processing the readable articles gave."""
-
-    articles: list[ArticleResult]  # one per article, in order
-    engines: dict[str, EngineIdentity]  # per model role, the engine that produced its results
-    notes: tuple[str, ...]  # run-level notices, such as a fallback from CTranslate2 to transformers
-
-
-def process_articles(
-    articles: list[Article],
-    models: dict[str, ModelInfo],
-    prompt: PromptTemplate | None,
-    options: RunOptions,
-    cache: Cache,
-    progress: Progress,
-) -> Processed:
-    """Translate and summarize readable articles; results come back in the same order.
-
-    Without a summary model in `models` (--no-summary), articles are only translated. Every
-    model is freed before this returns, also when it raises.
-    """
-    if not articles:
-        return Processed([], {}, ())
-    engines = {
-        role: ModelEngine(
-            info,
-            model_fingerprint(info, lambda path: cache.file_digest(path, file_digest)),
-            backend=options.backend,
-            device=options.device,
-            store=options.cache_dir / MODEL_STORE,
-        )
-        for role, info in models.items()
-    }
-    try:
-        translated = translate_articles(
-            articles, engines[TRANSLATION], input_limit(models[TRANSLATION]), options, cache, progress
-        )
-        if SUMMARY in engines and prompt is not None:
-            translated = summarize_articles(
-                translated, engines[SUMMARY], prompt, input_limit(models[SUMMARY]), options, cache, progress
-            )
-    finally:
-        for engine in engines.values():
-            engine.close()
-    return Processed(
-        translated,
-        {role: engine.identity for role, engine in engines.items()},
-        tuple(note for engine in engines.values() for note in engine.notes),
-    )
-
-
 def translate_articles(
     articles: list[Article],
+    translation: Stage[Translation],
     engine: ModelEngine,
     limit: int,
-    options: RunOptions,
     cache: Cache,
     progress: Progress,
 ) -> list[ArticleResult]:
-    """Split over-long sentences, translate the distinct units of all articles in one
-    length-sorted stream, identify languages, and align.
+    """Split over-long sentences (with `engine`'s tokenizer), translate the distinct units of all
+    articles in one length-sorted stream, identify languages, and align.
 
-    Language identification only adds warnings, so it runs after translation, with the model
-    freed: loading its ~100 MB model would take a second before the first batch.
+    Language identification only adds warnings, so it runs after translation: loading its
+    ~100 MB model would take a second before the first batch.
     """
     articles = split_over_long_sentences(articles, engine, limit, cache)
-    translator = Seq2SeqTranslator(engine, beams=options.beams, batch_size=options.batch_size)
     units_by_article = {a.source: {s for p in a.paragraphs for s in p.sentences} for a in articles}
     stage = CachedStage(
-        TranslationStage(engine, translator, progress.advance),
+        translation,
         cache,
         on_misses=lambda count: progress.start("translating", count),
         on_prepare=_preparing(engine, "translation", progress),
@@ -249,7 +394,6 @@ def translate_articles(
     )
     units = sorted({s for a in articles for p in a.paragraphs for s in p.sentences}, key=len, reverse=True)
     translations = stage.map(units)
-    engine.close()  # before the language model loads: the two need not share memory
     return [_align(article, translations) for article in check_languages(articles, cache)]
 
 
@@ -268,20 +412,15 @@ def split_over_long_sentences(
 
 def summarize_articles(
     translated: list[ArticleResult],
+    summary: Stage[str],
     engine: ModelEngine,
-    prompt: PromptTemplate,
-    limit: int,
-    options: RunOptions,
     cache: Cache,
     progress: Progress,
 ) -> list[ArticleResult]:
     """Summarize each article's full translation, chunking long ones."""
-    summarizer = Seq2SeqSummarizer(
-        engine, prompt, input_limit=limit, beams=options.beams, batch_size=options.batch_size
-    )
     full_texts = [result.translation or "" for result in translated]
     stage = CachedStage(
-        SummaryStage(engine, summarizer, progress.advance, cache=cache, progress=progress),
+        summary,
         cache,
         on_misses=lambda count: progress.start("summarizing", count),
         on_prepare=_preparing(engine, "summary", progress),

@@ -83,3 +83,12 @@ def parse_size(value: str) -> int:
     if size < 1:
         raise ValueError(f"{value!r} is not a positive size")
     return size
+
+
+#: Articles are read and processed about this many sentences at a time: enough for full,
+#: length-sorted batches, few enough that memory stays flat however many articles a run has.
+DEFAULT_CHUNK_SENTENCES = 256
+#: The same with --ray: a pool of actors starts, and loads its model, per chunk and stage.
+RAY_CHUNK_SENTENCES = 20_000
+#: How to install what --ray needs.
+RAY_EXTRA = 'pip install "translate-cli[ray]"'
