@@ -166,6 +166,10 @@ def _en_keys(folded: str) -> frozenset[str]:
         keys.add(folded[:-1])
     if len(folded) >= 5 and folded.endswith("s"):
         keys.add(folded[:-1])
+    if len(folded) >= 5 and folded[-2:] in ("er", "el") and folded[-3] not in "aeiouy":
+        # An Albanian place in its own spelling drops the ë of "-ër" when inflected: an English
+        # "Gjadër" (folded "gjader") renders "Gjadrit", "Dibër" renders "Dibrës".
+        keys.add(folded[:-2] + folded[-1])
     keys |= {_transliterated(k) for k in keys}
     return frozenset(keys)
 
@@ -614,7 +618,10 @@ def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, s
             values.append(_Value(frozenset(candidates), shown, start=start))
 
     words = _tokens(text)
+    used_until = -1  # English number words already read as part of a longer number
     for i, token in enumerate(words):
+        if token.start < used_until:
+            continue
         word = token.folded
         small = _SQ_SMALL if albanian else _EN_SMALL
         value = small.get(word)
@@ -623,6 +630,12 @@ def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, s
             value, soft = _EN_SOFT[word], True
         if value is None:
             continue
+        if not albanian and not soft:
+            compound = _english_number_words(words, i, text)
+            if compound is not None:
+                value, used_until = compound
+                values.append(_Value(frozenset({_num(value)}), _show(value), start=token.start))
+                continue
         following = text[token.end :]
         scale = _scale_after(following, _SQ_SCALES if albanian else _EN_SCALES)
         if scale:
@@ -631,6 +644,42 @@ def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, s
             soft = True  # "të dy": both
         values.append(_Value(frozenset({_num(value)}), _show(value), soft=soft, start=token.start))
     return values, date_months
+
+
+_EN_NUMBER_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+def _english_number_words(words: list[_Token], first: int, text: str) -> tuple[float, int] | None:
+    """A number written in several English words from `words[first]` on, and where it ends.
+
+    "two hundred thousand" is 200,000 and "twenty-five" 25; a single word ("two", "two million") is
+    left to the caller. Returns None unless at least two number words are joined by spaces, hyphens
+    or "and"."""
+    total, current, count, end = 0.0, 0.0, 0, words[first].start
+    i = first
+    while i < len(words):
+        token = words[i]
+        if i > first and text[words[i - 1].end : token.start].strip() not in ("", "-"):
+            break
+        word = token.folded
+        if word == "and" and count and i + 1 < len(words) and words[i + 1].folded in _EN_SMALL:
+            i += 1
+            continue
+        if word in _EN_SMALL and word != "hundred":
+            current += _EN_SMALL[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in _EN_NUMBER_SCALES:
+            total += (current or 1) * _EN_NUMBER_SCALES[word]
+            current = 0
+        else:
+            break
+        count += 1
+        end = token.end
+        i += 1
+    if count < 2 or (count == 2 and words[first + 1].folded in _EN_NUMBER_SCALES):
+        return None  # one word, or "two million": the scale reading after a single word handles it
+    return total + current, end
 
 
 def _match(value: _Value, others: list[_Value]) -> bool:
@@ -684,6 +733,36 @@ def _mentioned_months(text: str, albanian: bool) -> list[tuple[int, str, int]]:
                 if not near_number and before not in _EN_BEFORE_MONTH:
                     continue
         found.append((number, names[number - 1], token.start))
+    return found
+
+
+def _month_list(months: dict[int, str]) -> str:
+    """Months for a message: "March and May", "January to September", or "no month"."""
+    numbers = sorted(months)
+    if not numbers:
+        return "no month"
+    if len(numbers) >= 3 and numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"{months[numbers[0]]} to {months[numbers[-1]]}"
+    return " and ".join(months[n] for n in numbers)
+
+
+_FIRST_MONTHS = re.compile(
+    r"\bfirst\s+(?:(\d{1,2})|([a-z]+))\s+months\b|\bfirst\s+(quarter|half)\b", re.IGNORECASE
+)
+
+
+def _implied_months(text: str) -> dict[int, str]:
+    """Months an English article names without a month's name: "the first nine months" of a year
+    runs from January to September, so a summary's "January–September" says nothing new."""
+    names = _months()[2]
+    found: dict[int, str] = {}
+    for match in _FIRST_MONTHS.finditer(text):
+        digits, word, part = match.groups()
+        last = {"quarter": 3, "half": 6}.get((part or "").lower()) or (
+            int(digits) if digits else _EN_SMALL.get((word or "").lower(), 0)
+        )
+        if 1 <= last <= 12:
+            found |= {n: names[n - 1] for n in range(1, last + 1)}
     return found
 
 
@@ -779,13 +858,15 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
 
     source_months = {n: name for n, name, _ in _mentioned_months(source, source_albanian)}
     source_months |= dict(source_date_months)
+    if not source_albanian:
+        source_months |= _implied_months(source)
     target_months = {n: name for n, name, _ in _mentioned_months(translation, False)}
     target_months |= dict(target_date_months)
     missing_months = [] if not source_albanian else [n for n in source_months if n not in target_months]
     extra_months = [n for n in target_months if n not in source_months]
     if missing_months or extra_months:
-        said = " and ".join(source_months[n] for n in sorted(source_months)) or "no month"
-        target_said = " and ".join(target_months[n] for n in sorted(target_months)) or "no month"
+        said = _month_list(source_months)
+        target_said = _month_list(target_months)
         if source_albanian or extra_months:
             flags.append(Flag(MONTH, f"{original} says {said}; {what} says {target_said}"))
     return flags
@@ -795,6 +876,60 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
 
 _PARTICLES = {"i", "e", "te", "se"}
 _INSTITUTION_LINKS_SQ = _PARTICLES | {"per", "dhe"}
+
+
+#: Endings of Albanian adjectives that are capitalised inside institutions' names: Zgjedhor, Rajonal,
+#: Politik, Kombëtare, Kushtetuese, Socialiste, Përgjithshëm.
+_SQ_ADJECTIVE_ENDINGS = ("or", "ore", "al", "ale", "ik", "ike", "ar", "are", "ian", "iane", "shem", "shme",
+                         "ist", "iste", "ese")  # fmt: skip
+#: Endings of the definite form of a noun (Kodi, Kodin, Komunitetit, Gjykata, Spitalit).
+_SQ_DEFINITE_ENDINGS = ("i", "in", "it", "ut", "un", "a", "ja", "es", "se", "en", "ne")
+#: English words for Albania that a translator adds as context.
+_HOME = frozenset({"albania", "albanian", "albanians"})
+
+
+def _sq_adjective(folded: str) -> bool:
+    return len(folded) >= 5 and folded.endswith(_SQ_ADJECTIVE_ENDINGS)
+
+
+@functools.cache
+def _languages() -> tuple[tuple[str, str], ...]:
+    """(folded stem of an Albanian language name, its English name folded), from CLDR.
+
+    "në anglisht" may come out as "in English": a capitalised English word, but no name."""
+    from babel import Locale
+
+    albanian, english = Locale("sq").languages, Locale("en").languages
+    pairs = []
+    for code, name in albanian.items():
+        if "_" in code or code not in english or " " in name or len(name) < 5:
+            continue
+        folded = fold(name)
+        stem = folded[:-4] if folded.endswith("isht") else folded  # "anglisht": angl(isht)
+        if len(stem) >= 4:
+            pairs.append((stem, fold(english[code])))
+    return tuple(pairs)
+
+
+@functools.cache
+def _demonyms_of_table() -> dict[str, frozenset[str]]:
+    """English country name (folded) → its demonyms, from the demonym table's rows."""
+    table: dict[str, set[str]] = {}
+    for _, english in _demonyms():
+        for word in english:
+            table.setdefault(word, set()).update(english)
+    return {word: frozenset(words) for word, words in table.items()}
+
+
+def _demonyms_of(country_names: Iterable[str]) -> set[str]:
+    """The English words derived from a country named in the original: Afghanistan gives Afghan."""
+    found: set[str] = set()
+    table = _demonyms_of_table()
+    for name in country_names:
+        folded = fold(name)
+        found |= table.get(folded, frozenset())
+        found.add(f"{folded[:5]}*")  # a prefix pattern: "afgha*" accounts for Afghan, Afghans
+    return found
 
 
 def _display_name(word: str) -> str:
@@ -812,6 +947,7 @@ class _Name:
     keys: frozenset[str]  # stems for matching
     acronym: str = ""  # the acronym in parentheses after it in the source; the English may give only that
     exact: bool = False  # a known person: the English must write one of `english` whole, not a stem of it
+    demonyms: frozenset[str] = frozenset()  # a country's: "Afghan migrants" renders "nga Afganistani"
 
 
 def _gazetteer_matches(tokens: list[_Token]) -> list[tuple[int, int, _Entry]]:
@@ -901,7 +1037,17 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         allowed |= {fold(w) for e in entry.en for w in re.split(r"[\s-]+", e)}
         shown = entry.written if entry.kind == "person" else entry.en[0]
         acronym = _acronym_after(source, tokens[end - 1]) or _initials_before(tokens, end)
-        names.append(_Name(shown, entry.en, frozenset(), acronym, exact=entry.kind == "person"))
+        last = tokens[end - 1].folded
+        # English often keeps a place's Albanian spelling ("Dibër" for Dibrës, not "Debar"): it
+        # renders the name as well as the exonym does.
+        keys = _sq_keys(last) if entry.kind in ("place", "country") and len(last) >= 4 else frozenset()
+        demonyms = frozenset(_demonyms_of(entry.en)) if entry.kind == "country" else frozenset()
+        allowed |= demonyms
+        # The first five letters stand for the demonyms the table does not list: "afgha" for Afghan.
+        prefixes = frozenset(d[:-1] for d in demonyms if d.endswith("*"))
+        names.append(
+            _Name(shown, entry.en, keys, acronym, exact=entry.kind == "person", demonyms=demonyms | prefixes)
+        )
     demonyms = _demonyms()
     all_stems = tuple(stem for stem, _ in demonyms)
     adjectives = set()
@@ -909,10 +1055,17 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         if token.folded.startswith(all_stems):
             allowed |= {w for stem, english in demonyms if token.folded.startswith(stem) for w in english}
             adjectives.add(i)
+    languages = _languages()
+    for token in tokens:
+        allowed |= {english for stem, english in languages if token.folded.startswith(stem)}
     if not adjectives:
         # No nationality in the original: one in the English is context the translator added to a
         # title ("Serbian President Aleksandar Vucic"), not a name; a swapped one is still caught.
         allowed |= _demonym_adjectives()
+    # Albanian news is about Albania: "Albania's parliament" for "Kuvendi", "Albanian Foreign
+    # Minister" for "ministri i Jashtëm" add context, not a name. A swap is still caught, because
+    # the name it replaces is missing.
+    allowed |= _HOME
     after_institution = False
     runs: list[list[int]] = []
     for i, token in enumerate(tokens):
@@ -934,6 +1087,21 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             # a noun of geography the linked word is a real name ("Lugina e Preshevës": Preševo).
             after_institution = not keys & titles["place"] or bool(keys & titles["institution"])
             allowed |= {w for stems, english in _noun_english() if keys & stems for w in english}
+            continue
+        previous = tokens[i - 1] if i else None
+        if (
+            previous
+            and _is_capitalised(previous.text)
+            and not source[previous.end : token.start].strip()
+            and _sq_adjective(token.folded)
+            and previous.folded.endswith(_SQ_DEFINITE_ENDINGS)
+        ):
+            # "Kodin Zgjedhor", "Spitalin Rajonal", "Komunitetit Politik": a noun in its definite
+            # form and an adjective after it are a translated institution's name (Electoral Code),
+            # not a person's: a first name is not inflected, and a surname does not end so.
+            if runs and runs[-1][-1] == i - 1:
+                runs.pop()
+            after_institution = True
             continue
         if after_institution and i in adjectives:
             continue  # "Agjencia Kosovare e Privatizimit": the name goes on after its adjective
@@ -1003,6 +1171,8 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
                 found = any(_stems_match(name.keys, k) for k in target_keys)
         else:
             found = any(_stems_match(name.keys, k) for k in target_keys)
+        if not found and name.demonyms:
+            found = any(t.folded in name.demonyms or t.folded[:5] in name.demonyms for t in target_tokens)
         if not found and name.acronym in target_words:
             found = True  # "Lidhja Demokratike e Kosovës (LDK)" rendered as "LDK"
         if not found:
@@ -1010,7 +1180,13 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             if name.english == (name.shown,) and _is_acronym(name.shown):
                 unknown_acronyms.append(name.shown)
     extra = _extra_names(
-        target_tokens, allowed, [_sq_keys(w) for w in source_words], source_words, translation
+        target_tokens,
+        allowed,
+        [_sq_keys(w) for w in source_words],
+        source_words,
+        translation,
+        _first_names(_tokens(source), source, albanian=True),
+        frozenset(_cognate(w) for w in source_words) - {""},
     )
     missing += _case_endings_kept(source, target_words)
     spare = _english_institution_names(target_tokens, translation) - _source_institution_names(source)
@@ -1099,8 +1275,14 @@ def _extra_names(
     reference_keys: list[frozenset[str]],
     reference_words: set[str],
     text: str = "",
+    first_names: dict[str, tuple[str, ...]] | None = None,
+    cognates: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Capitalised English words that the reference text does not account for."""
+    """Capitalised English words that the reference text does not account for.
+
+    `first_names` maps each surname of the reference written after a first name to those first
+    names (see _first_names)."""
+    first_names = first_names or {}
     common = _english_common() | _spelled_out_acronyms(tokens, text)
     content = [t for t in tokens if len(t.text) >= 4]
     if len(content) >= 6 and all(_is_capitalised(t.text) for t in content):
@@ -1127,6 +1309,24 @@ def _extra_names(
                 continue
         if word in allowed or any(_stems_match(_en_keys(word), _en_keys(a)) for a in allowed):
             continue
+        if len(word) >= 5 and f"{word[:5]}*" in allowed:
+            continue  # "Afghan" for a country named in the original (Afganistani)
+        if _cognate(word) in cognates:
+            continue  # "Political Community" for "Komunitetit Politik": translated, not invented
+        following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
+        if (
+            following is not None
+            and not _is_acronym(t.text)
+            and _is_capitalised(following.text)
+            and not text[t.end : following.start].strip()
+            and following.folded not in common
+            and _accounted(following.folded, allowed, reference_keys, reference_words)
+            and _first_name_fits(word, following.folded, first_names)
+        ):
+            # A first name before a surname that the original has: the translator wrote the
+            # person's full name ("Edi Rama" for "kryeministri Rama"), or spelled the original's
+            # first name another way ("Giorgos Gerapetritis" for "Jorgos Gerapetritis").
+            continue
         if word in reference_words:
             continue
         if not _is_acronym(t.text) and any(_stems_match(_en_keys(word), keys) for keys in reference_keys):
@@ -1138,6 +1338,77 @@ def _extra_names(
             extra.append(t.text)
         extra_end = t_index
     return list(dict.fromkeys(extra))
+
+
+_COGNATE_LENGTH = 6
+
+
+def _cognate(folded: str) -> str:
+    """The first letters of a word in a spelling shared by Albanian and English cognates, or "".
+
+    Institution words are mostly Latin in both languages (Komuniteti: Community, Politik: Political,
+    Kushtetuese: Constitutional is not one), so that a capitalised English word whose first six
+    letters, so written, are those of an Albanian word of the original translates it. Names that
+    share six letters are one name."""
+    if len(folded) < _COGNATE_LENGTH:
+        return ""
+    written = _DOUBLED.sub(r"\1", folded.replace("k", "c").replace("ph", "f").replace("th", "t"))
+    return written[:_COGNATE_LENGTH] if len(written) >= _COGNATE_LENGTH else ""
+
+
+def _first_names(tokens: Sequence[_Token], text: str, albanian: bool) -> dict[str, tuple[str, ...]]:
+    """Surnames (folded) that a text writes after a first name, with those first names.
+
+    A pair of adjacent capitalised words is a first name and a surname unless the first is a title
+    or an institution word ("Kryeministri Rama", "Prime Minister Rama")."""
+    translated = _titles()["institution"] | _titles()["title"] if albanian else _english_common()
+    found: dict[str, list[str]] = {}
+    for first, second in itertools.pairwise(tokens):
+        if not (_is_capitalised(first.text) and _is_capitalised(second.text)) or _is_acronym(first.text):
+            continue
+        if text[first.end : second.start].strip():
+            continue
+        if (albanian and _sq_stems(first.folded) & translated) or (
+            not albanian and first.folded in translated
+        ):
+            continue
+        found.setdefault(second.folded, []).append(first.folded)
+    return {surname: tuple(names) for surname, names in found.items()}
+
+
+def _first_name_fits(first: str, surname: str, first_names: dict[str, tuple[str, ...]]) -> bool:
+    """Whether an English first name may stand before `surname`, given the reference's first names.
+
+    Where the reference writes no first name, the translator may add one; where it does, the
+    English one must be a spelling of it (Giorgos for Jorgos), so that "Mark Rubio" for "Marco
+    Rubio" is still a wrong name."""
+    keys = _en_keys(surname)
+    written = [
+        name
+        for reference, names in first_names.items()
+        if _stems_match(keys, _sq_keys(reference) | _en_keys(reference))
+        for name in names
+    ]
+    if not written:
+        return True
+    mine = _transliterated(first)
+    return any(
+        _stems_match(_en_keys(first), _sq_keys(name) | _en_keys(name))
+        or difflib.SequenceMatcher(None, mine, _transliterated(name)).ratio() >= 0.75
+        for name in written
+    )
+
+
+def _accounted(
+    word: str, allowed: set[str], reference_keys: list[frozenset[str]], reference_words: set[str]
+) -> bool:
+    """Whether a folded English name word is accounted for by the reference text or the data."""
+    if word in allowed or word in reference_words:
+        return True
+    keys = _en_keys(word)
+    return any(_stems_match(keys, _en_keys(a)) for a in allowed if not a.endswith("*")) or any(
+        _stems_match(keys, k) for k in reference_keys
+    )
 
 
 _LINK_WORDS = frozenset(_words("of for and the on in de"))
@@ -1165,12 +1436,13 @@ def _known_english_names() -> frozenset[str]:
     """English names from the gazetteer: checked even at the start of a sentence.
 
     Common words of those names ("New" of New York, "Island") are left out: a sentence may start with them."""
-    return (
-        frozenset(
-            fold(w) for entry in _gazetteer() for e in entry.en for w in e.split() if entry.kind != "country"
-        )
-        - _english_common()
-    )
+    words = {
+        fold(w) for entry in _gazetteer() if entry.kind != "country" for e in entry.en for w in e.split()
+    }
+    # Countries of one word ("Germany took 45%"); the words of longer ones ("United", "South") are
+    # common at the start of a sentence.
+    words |= {fold(e) for entry in _gazetteer() if entry.kind == "country" for e in entry.en if " " not in e}
+    return frozenset(words) - _english_common()
 
 
 @functools.cache
@@ -1351,11 +1623,55 @@ def check_sentence(source: str, translation: str) -> tuple[Flag, ...]:
     return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
 
 
+_UNITS = {
+    "%": "percent", "percent": "percent", "per cent": "percent", "pc": "percent",
+    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg",
+    "tonne": "tonne", "tonnes": "tonne", "ton": "tonne", "tons": "tonne",
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "euro": "euro", "euros": "euro", "eur": "euro", "€": "euro",
+    "dollar": "dollar", "dollars": "dollar", "usd": "dollar", "$": "dollar",
+    "lek": "lek", "leke": "lek", "lekë": "lek", "pound": "pound", "pounds": "pound", "£": "pound",
+}  # fmt: skip
+_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+_NUMBER_TEXT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_TEXT = r"(?:\s*(thousand|million|billion|bn|m)\b)?"
+_UNIT_TEXT = "|".join(sorted((re.escape(u) for u in _UNITS if u not in "€$£"), key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"([€$£])\s?({_NUMBER_TEXT}){_SCALE_TEXT}|({_NUMBER_TEXT}){_SCALE_TEXT}\s*(?:({_UNIT_TEXT})\b|(%))",
+    re.IGNORECASE,
+)
+
+
+def _quantities(text: str) -> list[tuple[float, str, str]]:
+    """(value, unit, as written) for each number with a unit in an English text: "24 kg", "€2.3 billion"."""
+    found = []
+    for match in _QUANTITY.finditer(text):
+        symbol, number, scale, number2, scale2, unit, percent = match.groups()
+        raw, scale = (number, scale) if symbol else (number2, scale2)
+        value = float(raw.replace(",", "")) * _SCALE_WORDS.get((scale or "").lower(), 1)
+        found.append((_num(value), _UNITS[(symbol or unit or percent).lower()], match.group().strip()))
+    return found
+
+
+def _unit_flags(article: str, summary: str) -> list[Flag]:
+    """A number that the article has, but of another quantity: "24 kg" where it says "aged 24" and
+    "42 kilograms". Flagged only where the article gives that unit to other numbers."""
+    article_quantities = _quantities(article)
+    flags = []
+    for value, unit, written in _quantities(summary):
+        same_unit = [w for v, u, w in article_quantities if u == unit]
+        if same_unit and not any(v == value and u == unit for v, u, _ in article_quantities):
+            flags.append(Flag(NUMBER, f"the summary says {written}; the article says {', '.join(same_unit)}"))
+    return flags
+
+
 def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
     """Flags for facts in a summary (numbers, months, names) that the article's English does not have."""
     if not summary.strip():
         return ()
     flags = _number_and_month_flags(translation, summary, False, "the summary")
+    if not any(flag.kind == NUMBER for flag in flags):
+        flags += _unit_flags(translation, summary)
     reference = _tokens(translation)
     extra = _extra_names(
         [t for t in _tokens(summary)],
@@ -1363,6 +1679,7 @@ def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
         [_en_keys(t.folded) for t in reference],
         {t.folded for t in reference},
         summary,
+        _first_names(reference, translation, albanian=False),
     )
     flags += _report_names([], extra, "the article", "the summary", missing_too=False)
     return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
