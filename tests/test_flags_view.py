@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 from rich.console import Console
 
-from translate_cli.checks import annotate_article
+from translate_cli.checks import NAME, Flag, annotate_article
 from translate_cli.data import (
     BODY,
     HEADLINE,
@@ -100,9 +101,22 @@ def test_the_terminal_marks_flagged_sentences_shows_messages_and_counts(width: i
     flat = " ".join(text.split())
     assert "the original says 28 December; the English says 18 December" in flat
     assert "the summary names Karim Khan; the article does not" in flat
-    assert f"{FLAG_MARK} Check 2 sentences (1 number, 1 negation) and the summary (1)" in flat
+    assert f"{FLAG_MARK} Check 2 sentences (1 number, 1 negation) and the summary (1 fact)" in flat
     if width >= 100:  # a row per sentence: the marker sits on the flagged sentence
         assert re.search(rf"{FLAG_MARK} The court has scheduled", text)
+
+
+def test_check_line_counts_sentences_not_flags() -> None:
+    article = _article()
+    first = article.paragraphs[0].sentences[0]
+    two_names = (
+        Flag(NAME, "the original names Kim; the English does not"),
+        Flag(NAME, "the English names X."),
+    )
+    sentence = dataclasses.replace(first, flags=two_names)
+    paragraph = dataclasses.replace(article.paragraphs[0], sentences=(sentence,))
+    line = check_line(dataclasses.replace(article, paragraphs=(paragraph,), summary_flags=()))
+    assert line == f"{FLAG_MARK} Check 1 sentence (1 name)"
 
 
 def test_check_line_is_empty_without_flags() -> None:

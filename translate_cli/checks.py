@@ -461,6 +461,8 @@ _SQ_SMALL = {
 } | {"tri": 3, "tridhjete": 30, "dyzet": 40, "pesedhjete": 50, "gjashtedhjete": 60, "shtatedhjete": 70,
      "tetedhjete": 80, "nentedhjete": 90, "njeqind": 100, "dyqind": 200, "treqind": 300, "katerqind": 400,
      "peseqind": 500, "dyja": 2, "treja": 3}  # fmt: skip
+_SQ_UNITS = {w: n for w, n in _SQ_SMALL.items() if 1 <= n <= 9}
+_SQ_TENS = frozenset({20, 30, 40, 50, 60, 70, 80, 90})
 del _SQ_SMALL["zero"], _SQ_SMALL["nje"]  # "një" is mostly the article "a"
 _EN_SMALL = {
     w: n
@@ -636,6 +638,12 @@ def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, s
                 value, used_until = compound
                 values.append(_Value(frozenset({_num(value)}), _show(value), start=token.start))
                 continue
+        if albanian and value in _SQ_TENS and i + 2 < len(words) and words[i + 1].folded == "e":
+            unit = _SQ_UNITS.get(words[i + 2].folded)
+            if unit is not None:  # "tridhjetë e pesë": 35, "njëzet e një": 21
+                value += unit
+                used_until = words[i + 2].end
+                token = words[i + 2]
         following = text[token.end :]
         scale = _scale_after(following, _SQ_SCALES if albanian else _EN_SCALES)
         if scale:
@@ -880,8 +888,8 @@ _INSTITUTION_LINKS_SQ = _PARTICLES | {"per", "dhe"}
 
 #: Endings of Albanian adjectives that are capitalised inside institutions' names: Zgjedhor, Rajonal,
 #: Politik, Kombëtare, Kushtetuese, Socialiste, Përgjithshëm.
-_SQ_ADJECTIVE_ENDINGS = ("or", "ore", "al", "ale", "ik", "ike", "ar", "are", "ian", "iane", "shem", "shme",
-                         "ist", "iste", "ese")  # fmt: skip
+_SQ_ADJECTIVE_ENDINGS = ("or", "ore", "al", "ale", "ik", "ike", "iak", "iake", "ar", "are", "ian", "iane",
+                         "shem", "shme", "ist", "iste", "ese")  # fmt: skip
 #: Endings of the definite form of a noun (Kodi, Kodin, Komunitetit, Gjykata, Spitalit).
 _SQ_DEFINITE_ENDINGS = ("i", "in", "it", "ut", "un", "a", "ja", "es", "se", "en", "ne")
 #: English words for Albania that a translator adds as context.
@@ -1543,6 +1551,8 @@ _EN_NEGATION = re.compile(
     # "remain in custody", "nuk do të punojë" as "will be closed".
     r"avoid\w*|refrain\w*|remain\w*|stay(?:s|ed|ing)?|closed|shut|no longer|unless|prevent\w*|"
     r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom|left out|exclud\w*|omit\w*|"
+    # "nuk e mbështetën": "declined to back"; "nuk votuan": "abstained", "boycotted the vote"
+    r"declin\w*|abstain\w*|abstention\w*|boycott\w*|ignor\w*|dismiss\w*|"
     # "nuk ka pasur mjekë të mjaftueshëm": "has been short of doctors"
     r"short of|shortages?|scarc\w*)\b",
     re.IGNORECASE,

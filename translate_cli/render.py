@@ -148,13 +148,16 @@ def check_line(article: ArticleResult) -> str:
     sentences = [s for p in article.paragraphs for s in p.sentences if s.flags]
     if not sentences and not article.summary_flags:
         return ""
-    kinds = Counter(f.kind for s in sentences for f in s.flags)
+    # Sentences per kind, so that every count is of sentences ("3 sentences (2 name, 1 number)"),
+    # however many flags of one kind a sentence has.
+    kinds = Counter(kind for s in sentences for kind in dict.fromkeys(f.kind for f in s.flags))
     parts = []
     if sentences:
         detail = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
         parts.append(f"{len(sentences)} sentence{'s' if len(sentences) != 1 else ''} ({detail})")
     if article.summary_flags:
-        parts.append(f"the summary ({len(article.summary_flags)})")
+        count = len(article.summary_flags)
+        parts.append(f"the summary ({count} fact{'s' if count != 1 else ''})")
     return f"{FLAG_MARK} Check {' and '.join(parts)}"
 
 
