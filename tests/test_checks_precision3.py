@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from translate_cli.checks import MONTH, NAME, NUMBER, Flag, check_sentence, check_summary
+from translate_cli.checks import MONTH, NAME, NUMBER, UNTRANSLATED, Flag, check_sentence, check_summary
 
 
 def kinds(flags: tuple[Flag, ...]) -> set[str]:
@@ -200,3 +200,79 @@ def test_a_country_at_the_start_of_a_summary_clause_is_checked() -> None:
     article = "Italy remained the main trading partner, taking 45 percent of exports."
     assert NAME in kinds(check_summary(article, "Exports grew; Germany took 45% of them."))
     assert check_summary(article, "Exports grew; Italy took 45% of them.") == ()
+
+
+# --------------------------------------------------------------------------- after the fourth held-out set
+
+
+def test_a_number_word_after_a_particle_is_an_ordinal() -> None:
+    source = "Kuvendi nuk arriti të zgjedhë kryetarin as në votimin e gjashtë."
+    assert check_sentence(source, "Parliament failed to elect a speaker even in the sixth vote.") == ()
+    assert NUMBER in kinds(
+        check_sentence(source, "Parliament failed to elect a speaker even in the fifth vote.")
+    )
+
+
+def test_an_ordinal_in_the_accusative_is_read() -> None:
+    source = "Skuadra fitoi titullin për të tretin vit radhazi."
+    assert check_sentence(source, "The team won the title for the third year in a row.") == ()
+    assert NUMBER in kinds(check_sentence(source, "The team won the title for the fourth year in a row."))
+
+
+def test_the_words_of_a_translated_quoted_title_are_not_names() -> None:
+    source = "Romani «Dimri i vetmisë së madhe» u ribotua në Prishtinë."
+    assert (
+        check_sentence(source, "The novel 'The Winter of Great Loneliness' was reprinted in Pristina.") == ()
+    )
+    flags = check_sentence(source, "The novel 'The Winter of Great Loneliness' was reprinted in Skopje.")
+    assert NAME in kinds(flags)
+
+
+def test_a_numeric_date_copied_from_the_original_keeps_its_month() -> None:
+    source = "Seanca e radhës është caktuar më 11.04.2026."
+    assert check_sentence(source, "The next hearing is set for 11.04.2026.") == ()
+    assert MONTH in kinds(check_sentence(source, "The next hearing is set for 11.05.2026."))
+
+
+def test_a_capitalised_function_word_is_not_a_country() -> None:
+    source = "Për shkak të stuhisë, fluturimet nga Rinasi u anuluan."
+    assert check_sentence(source, "Because of the storm, flights from Rinas were cancelled.") == ()
+
+
+def test_a_nationality_at_the_start_of_a_sentence_is_checked() -> None:
+    source = "Partitë shqiptare në Shkup nuk e mbështetën ligjin."
+    assert check_sentence(source, "Albanian parties in Skopje declined to back the law.") == ()
+    assert NAME in kinds(check_sentence(source, "Serbian parties in Skopje declined to back the law."))
+
+
+def test_albanian_words_a_word_apart_are_untranslated() -> None:
+    source = "Gjykata vendosi masën e arrestit në burg për ish-drejtorin."
+    flags = check_sentence(source, "The court vendosi masën e arrestit në burg for the former director.")
+    assert UNTRANSLATED in kinds(flags)
+    assert check_sentence(source, "The court ordered the former director held in custody.") == ()
+
+
+def test_a_known_name_of_common_words_in_a_summary_is_checked() -> None:
+    article = "The project is financed by the Albanian government and the Council of Europe Development Bank."
+    assert NAME in kinds(
+        check_summary(article, "The project is financed by the government and the World Bank.")
+    )
+    assert NAME in kinds(
+        check_summary("Most money came from Italy and Greece.", "It came from the United Kingdom.")
+    )
+    assert check_summary(article, "The government and a development bank finance the project.") == ()
+
+
+@pytest.mark.parametrize(
+    ("translation", "ok"),
+    [
+        ("Health Minister Koçiu said 40 new doctors will be hired.", True),
+        ("Health Minister Albana Koçiu said 40 new doctors will be hired.", True),
+        ("Minister Albana Koçiu said 40 new doctors will be hired.", True),  # shortened, not swapped
+        ("The Ministry of Finance said 40 new doctors will be hired.", False),
+        ("Education Minister Albana Koçiu said 40 new doctors will be hired.", False),
+    ],
+)
+def test_a_ministry_swapped_for_another_is_a_wrong_name(translation: str, ok: bool) -> None:
+    source = "Ministrja e Shëndetësisë, Albana Koçiu, tha se do të punësohen 40 mjekë të rinj."
+    assert (NAME not in kinds(check_sentence(source, translation))) is ok

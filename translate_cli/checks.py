@@ -406,7 +406,7 @@ _ALBANIAN_ONLY = _ALBANIAN_WORDS - frozenset(
 
 
 def _albanian_run(translation: str) -> str:
-    """Two adjacent lower-case Albanian words inside English ("lekë në muaj"), or "".
+    """Two lower-case Albanian words close together inside English ("lekë në muaj"), or "".
 
     A half-translated sentence is mostly English, so the share of Albanian words stays low; two
     Albanian words side by side do not happen in English (a currency, "lekë", stands alone)."""
@@ -417,9 +417,18 @@ def _albanian_run(translation: str) -> str:
             return False
         return token.folded in _ALBANIAN_ONLY or bool(re.search("[ëçË]", token.text))
 
-    for left, right in itertools.pairwise(tokens):
-        if albanian(left) and albanian(right) and not translation[left.end : right.start].strip():
-            return f"{left.text} {right.text}"
+    marked = [i for i, token in enumerate(tokens) if albanian(token)]
+    for left, right in itertools.pairwise(marked):
+        # Two Albanian words with at most two words between them, in one phrase (no punctuation,
+        # no capitalised name between): "masën e arrestit në burg" inside an English sentence.
+        between = tokens[left + 1 : right]
+        text = translation[tokens[left].start : tokens[right].end]
+        if (
+            right - left <= 3
+            and not any(_is_capitalised(t.text) for t in between)
+            and not re.search(r"[^\w\s'’-]", text)
+        ):
+            return text
     return ""
 
 
@@ -518,8 +527,11 @@ def _month_near(text: str, start: int, end: int, forms: dict[str, int], names: t
 _ROUND_THE_CLOCK = re.compile(r"\b(?:a)?round[- ]the[- ]clock\b|\b24/7\b", re.IGNORECASE)
 
 
-def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, str]]]:
-    """Numbers mentioned in a text, and months from numeric dates, in either language's conventions."""
+def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value], list[tuple[int, str]]]:
+    """Numbers mentioned in a text, and months from numeric dates, in either language's conventions.
+
+    A numeric date that an English text copies from its `original` ("12.03.2025") keeps the
+    original's day-month order."""
     sq_months, en_months, names = _months()
     months = sq_months if albanian else en_months
     if not albanian:
@@ -538,7 +550,7 @@ def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, s
         if not ((1 <= month <= 12 and 1 <= day <= 31 and len(third) in (2, 4)) or len(first) == 4):
             continue
         possible_months = {month}
-        if not albanian and day <= 12:  # 11/20/2025 or 20/11/2025: either order in English
+        if not albanian and day <= 12 and match.group() not in original:  # 11/20/2025 or 20/11/2025
             possible_months.add(day)
         possible_days = {_num(day), _num(month)} if len(possible_months) > 1 else {_num(day)}
         for m in possible_months:
@@ -650,6 +662,8 @@ def _numbers(text: str, albanian: bool) -> tuple[list[_Value], list[tuple[int, s
             value = value * scale[0]
         elif albanian and i > 0 and words[i - 1].folded == "te" and word in ("dy", "dyja", "tre", "treja"):
             soft = True  # "të dy": both
+        elif albanian and i > 0 and words[i - 1].text.casefold() in ("e", "i", "së"):  # not "se": that
+            soft = True  # "seanca e dhjetë": the tenth session, an ordinal (checked as one)
         values.append(_Value(frozenset({_num(value)}), _show(value), soft=soft, start=token.start))
     return values, date_months
 
@@ -777,7 +791,7 @@ def _implied_months(text: str) -> dict[int, str]:
 #: Albanian ordinal stems (folded) and their value: "e parë", "të dytën", "i treti", "e katërt".
 _SQ_ORDINALS = {"par": 1, "dyt": 2, "tret": 3, "katert": 4, "pest": 5, "gjasht": 6, "shtat": 7, "tet": 8,
                 "nent": 9, "dhjet": 10}  # fmt: skip
-_SQ_ORDINAL_ENDINGS = ("", "e", "en", "et", "es", "i", "it", "a", "ave")  # "": "i katërt"
+_SQ_ORDINAL_ENDINGS = ("", "e", "en", "et", "es", "i", "it", "in", "a", "ave")  # "": "i katërt"
 _EN_ORDINALS = {w: n for n, w in enumerate(_words(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
 ))}  # fmt: skip
@@ -838,7 +852,7 @@ def _ordinal_flags(source: str, translation: str, original: str, what: str) -> l
 
 def _number_and_month_flags(source: str, translation: str, source_albanian: bool, what: str) -> list[Flag]:
     source_values, source_date_months = _numbers(source, source_albanian)
-    target_values, target_date_months = _numbers(translation, False)
+    target_values, target_date_months = _numbers(translation, False, source if source_albanian else "")
     if source_albanian:
         # "e dytë" may come out as "2nd": the ordinal accounts for that number in the English.
         source_values += [
@@ -963,8 +977,8 @@ def _gazetteer_matches(tokens: list[_Token]) -> list[tuple[int, int, _Entry]]:
     index = _gazetteer_index()
     candidates = []
     for i, token in enumerate(tokens):
-        if not _is_capitalised(token.text):
-            continue
+        if not _is_capitalised(token.text) or token.folded in _ALBANIAN_WORDS:
+            continue  # "Për" starting a sentence is "for", not Peru
         entries = {id(e): e for key in _sq_keys(token.folded) for e in index.get(key, ())}
         for entry in entries.values():
             n = len(entry.sq)
@@ -1137,6 +1151,54 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
     return names, allowed, {t.folded for t in tokens}
 
 
+@functools.cache
+def _portfolios() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(folded Albanian stem, English words, the usual one first) from portfolios.tsv."""
+    return tuple((stem, tuple(english.split("|"))) for stem, english in _read_table("portfolios.tsv"))
+
+
+def _portfolio_flags(source: str, translation: str) -> list[Flag]:
+    """A ministry swapped for another: "Ministria e Shëndetësisë" (Health) as "Ministry of Finance".
+
+    Only a swap is flagged: a portfolio of the original that the English leaves out ("Minister
+    Koçiu said") may be a shortening, but one that the English names beside "ministry" or
+    "minister" instead is a wrong ministry."""
+    tokens = _tokens(source)
+    portfolios = _portfolios()
+    wanted: dict[str, tuple[str, ...]] = {}  # the Albanian word as written → its English words
+    for i, token in enumerate(tokens):
+        if not token.folded.startswith("ministr"):
+            continue
+        for following in tokens[i + 1 : i + 5]:
+            if re.search(r"[^\w\s'’-]", source[token.end : following.start]):
+                break  # the ministry's name ends at punctuation
+            for stem, english in portfolios:
+                if following.folded.startswith(stem):
+                    wanted[following.text] = english
+    if not wanted:
+        return []
+    english_tokens = _tokens(translation)
+    english_words = {t.folded for t in english_tokens}
+    near_ministry = {
+        t.folded
+        for i, t in enumerate(english_tokens)
+        if any(o.folded.startswith("minist") for o in english_tokens[max(0, i - 3) : i + 4])
+    }
+    flags = []
+    for written, english in wanted.items():
+        if english_words.intersection(english):
+            continue
+        others = [
+            words[0] for _, words in portfolios if words != english and near_ministry.intersection(words)
+        ]
+        if others:
+            said, other = english[0].capitalize(), others[0].capitalize()
+            flags.append(
+                Flag(NAME, f"the original names the {said} ministry ({written}); the English says {other}")
+            )
+    return flags
+
+
 def _initials_before(tokens: list[_Token], end: int) -> str:
     """The initials of the capitalised name that ends at token `end` - 1, through i/e/të/së/për/dhe.
 
@@ -1195,11 +1257,13 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
         translation,
         _first_names(_tokens(source), source, albanian=True),
         frozenset(_cognate(w) for w in source_words) - {""},
+        quoted_titles=bool(_quoted_spans(source)),
     )
     missing += _case_endings_kept(source, target_words)
     spare = _english_institution_names(target_tokens, translation) - _source_institution_names(source)
     missing, extra = _pair_acronyms(missing, unknown_acronyms, extra, spare)
-    return _report_names(dict.fromkeys(missing), extra, "the original", "the English", missing_too=True)
+    flags = _report_names(dict.fromkeys(missing), extra, "the original", "the English", missing_too=True)
+    return flags + _portfolio_flags(source, translation)
 
 
 @functools.cache
@@ -1285,12 +1349,17 @@ def _extra_names(
     text: str = "",
     first_names: dict[str, tuple[str, ...]] | None = None,
     cognates: frozenset[str] = frozenset(),
+    quoted_titles: bool = False,
+    english_reference: bool = False,
 ) -> list[str]:
     """Capitalised English words that the reference text does not account for.
 
     `first_names` maps each surname of the reference written after a first name to those first
     names (see _first_names)."""
     first_names = first_names or {}
+    # A quoted title in the original ("Shtëpia e heshtjes") is translated word for word in the
+    # English ('House of Silence'): its capitals are a title's, not names.
+    quoted = _quoted_spans(text) if quoted_titles else []
     common = _english_common() | _spelled_out_acronyms(tokens, text)
     content = [t for t in tokens if len(t.text) >= 4]
     if len(content) >= 6 and all(_is_capitalised(t.text) for t in content):
@@ -1307,6 +1376,8 @@ def _extra_names(
             continue
         if t_index in institution_words and word not in places and not _is_acronym(t.text):
             continue  # "Civil Aviation Authority", "Office of the Information Commissioner"
+        if any(a < t.start < b for a, b in quoted) and word not in _known_english_names():
+            continue
         if t.initial and not _is_acronym(t.text) and word not in _known_english_names():
             following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
             if not (  # "Ivan Dačić" at the start: a first name before a known surname is checked
@@ -1345,7 +1416,55 @@ def _extra_names(
         else:
             extra.append(t.text)
         extra_end = t_index
+    if english_reference:
+        # Against an English reference only (a summary against its article): an English name
+        # of a translated institution ("Special Court") has too many renderings to look up.
+        extra += _common_word_names(tokens, text, allowed, reference_words)
     return list(dict.fromkeys(extra))
+
+
+@functools.cache
+def _common_word_name_index() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Known English names made only of common words ("World Bank", "United Kingdom"), by first word.
+
+    The word-by-word check passes over their words, as it passes over "the Bank" or "a united front"."""
+    common = _english_common()
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for entry in _gazetteer():
+        for name in entry.en:
+            words = tuple(fold(w) for w in re.split(r"[\s-]+", name) if w)
+            if len(words) >= 2 and all(w in common for w in words):
+                index.setdefault(words[0], []).append(words)
+    return {first: tuple(sorted(set(names), key=len, reverse=True)) for first, names in index.items()}
+
+
+def _common_word_names(
+    tokens: list[_Token], text: str, allowed: set[str], reference_words: set[str]
+) -> list[str]:
+    """Known names of common words in the text that the reference does not account for."""
+    index = _common_word_name_index()
+    found = []
+    for i, token in enumerate(tokens):
+        if not _is_capitalised(token.text):
+            continue
+        for words in index.get(token.folded, ()):
+            window = tokens[i : i + len(words)]
+            if tuple(t.folded for t in window) != words or not all(_is_capitalised(t.text) for t in window):
+                continue
+            if " ".join(words) not in allowed and not all(w in reference_words for w in words):
+                found.append(text[window[0].start : window[-1].end] if text else " ".join(words))
+            break
+    return found
+
+
+_QUOTED = re.compile(
+    r"«[^»]{2,}»|“[^”]{2,}”|„[^“”]{2,}[“”]|\"[^\"]{2,}\"|‘[^’]{2,}’|(?<![\w])'[^']{2,}'(?!\w)"
+)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the quoted passages of a text: «…», “…”, „…“, "…", ‘…’ and '…'."""
+    return [match.span() for match in _QUOTED.finditer(text)]
 
 
 _COGNATE_LENGTH = 6
@@ -1450,6 +1569,8 @@ def _known_english_names() -> frozenset[str]:
     # Countries of one word ("Germany took 45%"); the words of longer ones ("United", "South") are
     # common at the start of a sentence.
     words |= {fold(e) for entry in _gazetteer() if entry.kind == "country" for e in entry.en if " " not in e}
+    # Nationalities too ("Bosniak parties in Podgorica..."): the original's own are allowed anyway.
+    words |= {w for _, english in _demonyms() for w in english if len(w) >= 4}
     return frozenset(words) - _english_common()
 
 
@@ -1690,6 +1811,7 @@ def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
         {t.folded for t in reference},
         summary,
         _first_names(reference, translation, albanian=False),
+        english_reference=True,
     )
     flags += _report_names([], extra, "the article", "the summary", missing_too=False)
     return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
