@@ -101,7 +101,23 @@ def _is_capitalised(word: str) -> bool:
 
 
 def _is_acronym(word: str) -> bool:
-    return len(word) >= 2 and word.isupper()
+    return len(word) >= 2 and word.isupper() and _roman(word) is None
+
+
+# Only I, V and X (centuries, popes, kings): "CD", "DC" and "MC" are acronyms far more often.
+_ROMAN = re.compile(r"X{0,3}(IX|IV|V?I{0,3})")
+
+
+def _roman(word: str) -> int | None:
+    """The value of a Roman numeral of two letters or more ("III", "XIV"), or None."""
+    if len(word) < 2 or not _ROMAN.fullmatch(word):
+        return None
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for letter, following in itertools.zip_longest(word, word[1:], fillvalue=""):
+        value = values[letter]
+        total += -value if following and values[following] > value else value
+    return total
 
 
 # Albanian inflection of names: Berishën, Konjufcës, Putinin, Kosovës, Rusisë, Mynihut.
@@ -310,7 +326,7 @@ def _months() -> tuple[dict[str, int], dict[str, int], tuple[str, ...]]:
     sq_forms: dict[str, int] = {}
     for number, name in sq.months["format"]["wide"].items():
         base = fold(name)
-        for suffix in ("", "i", "it", "in", "ut", "un"):
+        for suffix in ("", "i", "it", "in", "u", "ut", "un"):  # "nga 1 korriku"
             sq_forms[base + suffix] = number
     en_forms: dict[str, int] = {}
     for width in ("wide", "abbreviated"):
@@ -349,6 +365,7 @@ _ALBANIAN_WORDS = frozenset(
     duke ndaj midis mes tij saj tyre ajo ata shumë vetëm rreth deri mbi pas prej kundër pasi sepse
     nëse kur ku çdo cila cili tjetër viti vitit ishin kishte do ta ia i e u tani sot dje nesër
     kështu pra cilat cilët gjithë disa asnjë kurrë mund duhet pasur qenë bërë
+    dy tre katër pesë gjashtë vjet vite muaj javë ditë orë
     """
     )
 )
@@ -389,14 +406,70 @@ def _untranslated(source: str, translation: str) -> Flag | None:
     # Capitalised words are names, which look alike in both languages; Albanian letters (ë, ç) in a
     # lower-case word, or Albanian function words, are Albanian text left in the English.
     words = [t for t in _tokens(translation) if not _is_capitalised(t.text) or t.initial]
-    albanian = sum(t.folded in _ALBANIAN_WORDS or bool(re.search("[ëçË]", t.text)) for t in words)
+    # "për" is also English "per", and "lekë" the currency's English name: neither tells.
+    albanian = sum(
+        (t.folded in _ALBANIAN_WORDS and t.folded != "per")
+        or (t.folded not in _CURRENCY and bool(re.search("[ëçË]", t.text)))
+        for t in words
+    )
     english = sum(t.folded in _ENGLISH_WORDS for t in words)
     if albanian >= 2 and albanian >= 0.2 * max(len(words), 1) and albanian > english / 2:
         return Flag(UNTRANSLATED, "part of the English is still Albanian")
-    run = _albanian_run(translation)
+    run = _albanian_run(translation) or _copied_run(source, translation)
     if run:
         return Flag(UNTRANSLATED, f"the English keeps Albanian words (“{run}”)")
     return None
+
+
+_CURRENCY = frozenset({"leke", "lek", "leku", "lekesh"})
+
+
+def _ablative_plural(folded: str) -> bool:
+    """An Albanian ablative plural ("vitesh", "punimesh", "ditësh"): no English word ends so but
+    a few short ones (fresh, mesh, thresh)."""
+    return len(folded) >= 6 and folded.endswith("esh") and not folded.endswith(("fresh", "thresh"))
+
+
+def _copied_run(source: str, translation: str) -> str:
+    """Lower-case words of the original copied into the English, or "".
+
+    Two or three lower-case words in a row that the original has in that order, one of them plainly
+    Albanian ("do të falet", "liturgjinë e"): names and numbers are written alike in both languages,
+    but ordinary words are not."""
+
+    def runs(text: str) -> list[list[_Token]]:
+        found: list[list[_Token]] = [[]]
+        tokens = _tokens(text)
+        for left, right in itertools.zip_longest(tokens, tokens[1:]):
+            if _is_capitalised(left.text) and not left.initial:
+                found.append([])
+                continue
+            found[-1].append(left)
+            if right is None or text[left.end : right.start].strip(" "):
+                found.append([])  # punctuation ends a run
+        return [r for r in found if r]
+
+    def grams(run: list[_Token], n: int) -> list[tuple[str, ...]]:
+        return [tuple(t.folded for t in run[k : k + n]) for k in range(len(run) - n + 1)]
+
+    def albanian(tokens: list[_Token]) -> bool:
+        # "lekë", the currency, is written so in English too: "500 lekë per kilogram"
+        return any(
+            t.folded not in _CURRENCY
+            and (t.folded in _ALBANIAN_ONLY or re.search("[ëçË]", t.text) or _ablative_plural(t.folded))
+            for t in tokens
+        )
+
+    source_runs = runs(source)
+    trigrams = {g for r in source_runs for g in grams(r, 3)}
+    bigrams = {g for r in source_runs for g in grams(r, 2)}
+    for run in runs(translation):
+        for k in range(len(run)):
+            for n, copied in ((3, trigrams), (2, bigrams)):
+                words = run[k : k + n]
+                if len(words) == n and tuple(t.folded for t in words) in copied and albanian(words):
+                    return " ".join(t.text for t in words)
+    return ""
 
 
 # Albanian words that are never English, even folded: "do", "i", "e", "per" or "se" are left out.
@@ -471,6 +544,10 @@ _SQ_SMALL = {
      "tetedhjete": 80, "nentedhjete": 90, "njeqind": 100, "dyqind": 200, "treqind": 300, "katerqind": 400,
      "peseqind": 500, "dyja": 2, "treja": 3}  # fmt: skip
 _SQ_UNITS = {w: n for w, n in _SQ_SMALL.items() if 1 <= n <= 9}
+#: "dhjetëra", "qindra", "mijëra": tens, hundreds, thousands of something, not a number but a size.
+_SQ_MANY = {"dhjetera": 10, "qindra": 100, "qindrat": 100, "mijera": 1000, "mijerat": 1000, "miliona": 1e6}
+_EN_MANY = {"dozens": 10, "tens": 10, "scores": 10, "hundreds": 100, "thousands": 1000, "millions": 1e6}
+_MANY_SHOWN = {10: "dozens", 100: "hundreds", 1000: "thousands", 1e6: "millions"}
 _SQ_TENS = frozenset({20, 30, 40, 50, 60, 70, 80, 90})
 del _SQ_SMALL["zero"], _SQ_SMALL["nje"]  # "një" is mostly the article "a"
 _EN_SMALL = {
@@ -636,6 +713,14 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
     for i, token in enumerate(words):
         if token.start < used_until:
             continue
+        roman = _roman(token.text)
+        if roman is not None:  # "shekulli III": the 3rd century; "Leo XIV"
+            values.append(_Value(frozenset({_num(roman)}), token.text, start=token.start))
+            continue
+        many = (_SQ_MANY if albanian else _EN_MANY).get(token.folded)
+        if many is not None:  # "qindra" (hundreds) is not "thousands"
+            values.append(_Value(frozenset({("many", many)}), _MANY_SHOWN[many], start=token.start))
+            continue
         word = token.folded
         small = _SQ_SMALL if albanian else _EN_SMALL
         value = small.get(word)
@@ -702,6 +787,19 @@ def _english_number_words(words: list[_Token], first: int, text: str) -> tuple[f
     if count < 2 or (count == 2 and words[first + 1].folded in _EN_NUMBER_SCALES):
         return None  # one word, or "two million": the scale reading after a single word handles it
     return total + current, end
+
+
+_RANGE = re.compile(r"\b(\d{1,4})\s*(?:-|–|to|through|deri(?:\s+m[eë])?)\s*(\d{1,4})\b", re.IGNORECASE)
+
+
+def _inside_range(value: _Value, text: str) -> bool:
+    """Whether a whole number lies strictly inside a short range of the text ("20-22" holds 21)."""
+    numbers = [c for c in value.candidates if isinstance(c, float) and c == int(c)]
+    for match in _RANGE.finditer(text):
+        low, high = int(match.group(1)), int(match.group(2))
+        if 0 < high - low <= 10 and any(low < n < high for n in numbers):
+            return True
+    return False
 
 
 def _match(value: _Value, others: list[_Value]) -> bool:
@@ -862,6 +960,9 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
     flags = []
     missing = [v for v in source_values if not v.soft and not _match(v, target_values)]
     extra = [v for v in target_values if not v.soft and not _match(v, source_values)]
+    # "më 20, 21 dhe 22 dhjetor" is "December 20-22": a number inside the other side's range.
+    missing = [v for v in missing if not _inside_range(v, translation)]
+    extra = [v for v in extra if not _inside_range(v, source)]
     if source_albanian is False:
         missing = []  # a summary leaves things out by design
     original = "the original" if source_albanian else "the article"
@@ -897,15 +998,15 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
 # --------------------------------------------------------------------------- names
 
 _PARTICLES = {"i", "e", "te", "se"}
-_INSTITUTION_LINKS_SQ = _PARTICLES | {"per", "dhe"}
+_INSTITUTION_LINKS_SQ = _PARTICLES | {"per", "dhe", "kunder"}  # "Gjykata ... kundër Korrupsionit"
 
 
 #: Endings of Albanian adjectives that are capitalised inside institutions' names: Zgjedhor, Rajonal,
 #: Politik, Kombëtare, Kushtetuese, Socialiste, Përgjithshëm.
 _SQ_ADJECTIVE_ENDINGS = ("or", "ore", "al", "ale", "ik", "ike", "iak", "iake", "ar", "are", "ian", "iane",
-                         "shem", "shme", "ist", "iste", "ese")  # fmt: skip
+                         "shem", "shme", "ist", "iste", "ese", "iv", "ive")  # fmt: skip
 #: Endings of the definite form of a noun (Kodi, Kodin, Komunitetit, Gjykata, Spitalit).
-_SQ_DEFINITE_ENDINGS = ("i", "in", "it", "ut", "un", "a", "ja", "es", "se", "en", "ne")
+_SQ_DEFINITE_ENDINGS = ("i", "in", "it", "ut", "un", "a", "ja", "es", "se", "en", "ne", "ve")  # -ve: Doganave
 #: English words for Albania that a translator adds as context.
 _HOME = frozenset({"albania", "albanian", "albanians"})
 
@@ -1005,6 +1106,10 @@ def _word_match(word: str, token: _Token, entry: _Entry) -> int:
         return len(word) if token.text.isupper() and token.folded == word else 0  # SHBA, not "shba"
     if not _is_capitalised(token.text):
         return 0
+    if entry.kind != "person" and word[-1] in "ae" and token.folded.endswith(("it", "ut", "un")):
+        return 0  # a name ending in -a/-ë takes -s/-n, not -it: "Krimit" is crime's, not Crimea's
+    if entry.kind == "person" and word[-1] in "iu" and not token.folded.startswith(word):
+        return 0  # Albanian keeps a surname's -i and -u (Hasani: Hasanit, Hasanin): "Hasan" is a first name
     shared = max(map(len, _sq_keys(token.folded) & _sq_keys(word)), default=0)
     if shared >= min(4, len(word)):
         return shared
@@ -1037,8 +1142,9 @@ def _english_has(
     return False
 
 
-def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
-    """Names the English should carry; English forms the source accounts for; folded source words.
+def _source_names(source: str) -> tuple[list[_Name], set[str], set[str], set[str]]:
+    """Names the English should carry; English forms the source accounts for; folded source words;
+    folded words of the runs of capitalised words taken for names (Marco Rubio: not cognates).
 
     A name is a gazetteer entry, an acronym, or a run of adjacent capitalised words that are not
     translated words (titles, institution words, adjectives such as Perëndimor or Përgjithshëm).
@@ -1098,6 +1204,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             # "Zyra e Komisionerit për të Drejtën e Informimit": one name through i/e/të/së and për
             after_institution = after_institution and token.folded in _INSTITUTION_LINKS_SQ
             continue
+        if _roman(token.text) is not None:
+            continue  # "shekulli III": a number, which the number check owns
         if _is_acronym(token.text) and len(token.folded) >= 2:
             after_institution = False
             if not (i and _acronym_after(source, tokens[i - 1]) == token.text):
@@ -1125,7 +1233,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
                 runs.pop()
             after_institution = True
             continue
-        if after_institution and i in adjectives:
+        if after_institution and (i in adjectives or _sq_adjective(token.folded)):
             continue  # "Agjencia Kosovare e Privatizimit": the name goes on after its adjective
         if after_institution and i > 0 and tokens[i - 1].folded in _INSTITUTION_LINKS_SQ:
             continue  # "Ministria e Shëndetësisë": part of the institution's name
@@ -1148,7 +1256,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
 
         shown = " ".join([tokens[k].text for k in run[:-1]] + [_display_name(last.text)])
         names.append(_Name(shown, (), _sq_keys(last.folded), _acronym_after(source, last)))
-    return names, allowed, {t.folded for t in tokens}
+    name_words = {tokens[k].folded for run in runs for k in run}
+    return names, allowed, {t.folded for t in tokens}, name_words
 
 
 @functools.cache
@@ -1199,6 +1308,19 @@ def _portfolio_flags(source: str, translation: str) -> list[Flag]:
     return flags
 
 
+def _name_initials(text: str) -> set[str]:
+    """The initials of every name of two or more capitalised words in a text, through i/e/të/së/
+    për/dhe: "Inspektorati Kombëtar i Mbrojtjes së Territorit" gives IKMT (and KMT, MT), which an
+    English text may use for the name it translates."""
+    tokens = _tokens(text)
+    found = set()
+    for end in range(1, len(tokens) + 1):
+        if _is_capitalised(tokens[end - 1].text):
+            initials = _initials_before(tokens, end)
+            found |= {initials[k:] for k in range(len(initials) - 1)}
+    return found
+
+
 def _initials_before(tokens: list[_Token], end: int) -> str:
     """The initials of the capitalised name that ends at token `end` - 1, through i/e/të/së/për/dhe.
 
@@ -1220,7 +1342,7 @@ def _acronym_after(source: str, token: _Token) -> str:
 
 
 def _name_flags(source: str, translation: str) -> list[Flag]:
-    names, allowed, source_words = _source_names(source)
+    names, allowed, source_words, name_words = _source_names(source)
     target_tokens = _tokens(translation)
     target_keys = [_en_keys(t.folded) for t in target_tokens]
     target_folded = fold(translation)
@@ -1249,15 +1371,18 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             missing.append(name.shown)
             if name.english == (name.shown,) and _is_acronym(name.shown):
                 unknown_acronyms.append(name.shown)
+    first_names = _first_names(_tokens(source), source, albanian=True)
+    name_words |= {name for names in first_names.values() for name in names}
     extra = _extra_names(
         target_tokens,
         allowed,
         [_sq_keys(w) for w in source_words],
         source_words,
         translation,
-        _first_names(_tokens(source), source, albanian=True),
-        frozenset(_cognate(w) for w in source_words) - {""},
+        first_names,
+        _cognates(source_words - name_words),
         quoted_titles=bool(_quoted_spans(source)),
+        reference_text=source,
     )
     missing += _case_endings_kept(source, target_words)
     spare = _english_institution_names(target_tokens, translation) - _source_institution_names(source)
@@ -1351,12 +1476,14 @@ def _extra_names(
     cognates: frozenset[str] = frozenset(),
     quoted_titles: bool = False,
     english_reference: bool = False,
+    reference_text: str = "",
 ) -> list[str]:
     """Capitalised English words that the reference text does not account for.
 
     `first_names` maps each surname of the reference written after a first name to those first
     names (see _first_names)."""
     first_names = first_names or {}
+    initials = _name_initials(reference_text) if reference_text else set()
     # A quoted title in the original ("Shtëpia e heshtjes") is translated word for word in the
     # English ('House of Silence'): its capitals are a title's, not names.
     quoted = _quoted_spans(text) if quoted_titles else []
@@ -1372,10 +1499,20 @@ def _extra_names(
         if not _is_capitalised(t.text):
             continue
         word = t.folded
-        if word in common or len(word) < 2:
+        if word in common or len(word) < 2 or _roman(t.text) is not None:
             continue
-        if t_index in institution_words and word not in places and not _is_acronym(t.text):
-            continue  # "Civil Aviation Authority", "Office of the Information Commissioner"
+        if (
+            not english_reference
+            and t_index in institution_words
+            and word not in places
+            and not _is_acronym(t.text)
+        ):
+            # "Civil Aviation Authority", "Office of the Information Commissioner" translate an
+            # Albanian name; against an English article ("University of Padua" for "of
+            # Bologna"), the words of a name are the article's own.
+            continue
+        if _is_acronym(t.text) and t.text in initials:
+            continue  # "IKMT" for "Inspektorati Kombëtar i Mbrojtjes së Territorit"
         if any(a < t.start < b for a, b in quoted) and word not in _known_english_names():
             continue
         if t.initial and not _is_acronym(t.text) and word not in _known_english_names():
@@ -1390,8 +1527,10 @@ def _extra_names(
             continue
         if len(word) >= 5 and f"{word[:5]}*" in allowed:
             continue  # "Afghan" for a country named in the original (Afganistani)
-        if _cognate(word) in cognates:
-            continue  # "Political Community" for "Komunitetit Politik": translated, not invented
+        if _cognate(word) in cognates or any(
+            _cognate_spelling(k) in cognates for k in _en_keys(word) if len(k) >= 4
+        ):
+            continue  # "Political Community" for "Komunitetit Politik", "Crime" for "Krimit": translated
         following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
         if (
             following is not None
@@ -1467,19 +1606,33 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _QUOTED.finditer(text)]
 
 
-_COGNATE_LENGTH = 6
+_COGNATE_LENGTH = 5
+
+
+def _cognate_spelling(folded: str) -> str:
+    """A word in a spelling shared by Albanian and English cognates: k is c, ph is f, th is t."""
+    return _DOUBLED.sub(r"\1", folded.replace("k", "c").replace("ph", "f").replace("th", "t"))
+
+
+def _cognates(words: Iterable[str]) -> frozenset[str]:
+    """What an English word may share with Albanian words to translate one of them: the first five
+    letters of the long ones (see _cognate) and the stems of four letters or more in the cognate
+    spelling ("Krimit": crim, which "Crime" has too)."""
+    found = {_cognate(w) for w in words}
+    found |= {_cognate_spelling(k) for w in words for k in _sq_stems(w) if len(k) >= 4}
+    return frozenset(found - {""})
 
 
 def _cognate(folded: str) -> str:
     """The first letters of a word in a spelling shared by Albanian and English cognates, or "".
 
     Institution words are mostly Latin in both languages (Komuniteti: Community, Politik: Political,
-    Kushtetuese: Constitutional is not one), so that a capitalised English word whose first six
-    letters, so written, are those of an Albanian word of the original translates it. Names that
-    share six letters are one name."""
-    if len(folded) < _COGNATE_LENGTH:
+    Korrupsionit: Corruption, Postare: Postal), so that a capitalised English word whose first five
+    letters, so written, are those of an Albanian word of the original translates it. Only words of
+    six letters or more: two names that long which share five letters are one name."""
+    if len(folded) < 6:
         return ""
-    written = _DOUBLED.sub(r"\1", folded.replace("k", "c").replace("ph", "f").replace("th", "t"))
+    written = _cognate_spelling(folded)
     return written[:_COGNATE_LENGTH] if len(written) >= _COGNATE_LENGTH else ""
 
 
@@ -1618,8 +1771,10 @@ def _inside_institution_names(tokens: list[_Token], text: str) -> set[int]:
     inside: set[int] = set()
 
     def joined(left: int, right: int) -> bool:
+        # Not through a possessive: in "Gostivar's Pasha Mosque" the owner is a name, not a word
+        # of the institution's name ("People's" is a common word and is passed over anyway).
         between = text[tokens[left].end : tokens[right].start] if text else " "
-        return between.strip() in ("", "'s", "’s")
+        return not between.strip() and not tokens[left].text.endswith(("'s", "’s"))
 
     for i, token in enumerate(tokens):
         if token.folded not in heads or not _is_capitalised(token.text):
@@ -1673,7 +1828,9 @@ _EN_NEGATION = re.compile(
     r"avoid\w*|refrain\w*|remain\w*|stay(?:s|ed|ing)?|closed|shut|no longer|unless|prevent\w*|"
     r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom|left out|exclud\w*|omit\w*|"
     # "nuk e mbështetën": "declined to back"; "nuk votuan": "abstained", "boycotted the vote"
-    r"declin\w*|abstain\w*|abstention\w*|boycott\w*|ignor\w*|dismiss\w*|"
+    r"declin\w*|abstain\w*|abstention\w*|boycott\w*|ignor\w*|dismiss\w*|skip\w*|"
+    # "pa punë": jobless; "pa leje": unlicensed (un-) or permitless
+    r"\w{3,}less|"
     # "nuk ka pasur mjekë të mjaftueshëm": "has been short of doctors"
     r"short of|shortages?|scarc\w*)\b",
     re.IGNORECASE,
