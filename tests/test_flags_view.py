@@ -19,7 +19,7 @@ from translate_cli.data import (
     TranslatedSentence,
 )
 from translate_cli.render import FLAG_MARK, check_line, render_article
-from translate_cli.report import render_json, render_markdown
+from translate_cli.report import render_json, render_markdown, render_text
 
 S = TranslatedSentence
 
@@ -147,3 +147,15 @@ def test_json_has_flags_confidence_and_summary_flags() -> None:
     ]
     assert all(s["flags"] == [] for s in sentences[:4])
     assert article["summary_flags"] == []
+
+
+def test_the_plain_text_output_lists_what_to_check() -> None:
+    text = render_text(RunResult((_clean(), _article())))
+    clean, flagged = text.split("==> kosovo.txt")
+    assert "Check these" not in clean
+    lines = flagged.split("Check these:\n")[1].splitlines()
+    assert lines[0] == f"{FLAG_MARK} summary: the summary names Karim Khan; the article does not"
+    assert lines[1] == (
+        f"{FLAG_MARK} sentence 2 (“The court has scheduled the verdict …”): "
+        "the original says 28 December; the English says 18 December"
+    )

@@ -253,9 +253,25 @@ def _flags_json(flags: tuple[Flag, ...]) -> list[dict[str, str]]:
     return [{"kind": flag.kind, "message": flag.message} for flag in flags]
 
 
+def _check_these_text(article: ArticleResult) -> str:
+    """The plain-text "Check these" block: one line per flagged sentence (with the start of its
+    English, since plain text has no rows to point at) and per summary fact."""
+    lines = [f"{FLAG_MARK} summary: {flag.message}" for flag in article.summary_flags]
+    position = 0
+    for paragraph in article.paragraphs:
+        for sentence in paragraph.sentences:
+            position += 1
+            if sentence.flags:
+                words = sentence.translation.split()
+                start = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
+                messages = "; ".join(flag.message for flag in sentence.flags)
+                lines.append(f"{FLAG_MARK} sentence {position} (“{start}”): {messages}")
+    return "\n".join(["Check these:", *lines]) if lines else ""
+
+
 def render_text(result: RunResult) -> str:
     """Plain text for pipes: per article a `==> name · date <==` header, the English
-    translation with its paragraphs, then the summary. No styling, no padding."""
+    translation with its paragraphs, the summary, then what to double-check. No styling, no padding."""
     names = result.display_names()
     blocks = []
     for article in result.articles:
@@ -267,6 +283,9 @@ def render_text(result: RunResult) -> str:
             parts += [p.translation for p in article.paragraphs if p.translation]
             if article.summary is not None:
                 parts.append(f"Summary: {' '.join(article.summary.split())}")
+            check = _check_these_text(article)
+            if check:
+                parts.append(check)
         blocks.append("\n\n".join(parts))
     # File names and model output may hold escape sequences; this text is meant for terminals too.
     return printable("\n\n".join(blocks), multiline=True) + "\n" if blocks else ""
