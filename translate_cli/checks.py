@@ -415,13 +415,38 @@ def _untranslated(source: str, translation: str) -> Flag | None:
     english = sum(t.folded in _ENGLISH_WORDS for t in words)
     if albanian >= 2 and albanian >= 0.2 * max(len(words), 1) and albanian > english / 2:
         return Flag(UNTRANSLATED, "part of the English is still Albanian")
-    run = _albanian_run(translation) or _copied_run(source, translation)
+    run = (
+        _albanian_run(translation)
+        or _copied_run(source, translation)
+        or _copied_albanian_word(source, translation)
+    )
     if run:
         return Flag(UNTRANSLATED, f"the English keeps Albanian words (“{run}”)")
     return None
 
 
 _CURRENCY = frozenset({"leke", "lek", "leku", "lekesh"})
+
+
+def _copied_albanian_word(source: str, translation: str) -> str:
+    """A lower-case Albanian word copied from the original into the English, or "": one with
+    Albanian letters ("the price of naftës"; the currency "lekë" aside, English has no such words)
+    or an Albanian inflection ("Linja hekurudhore": -ore, -uar, -ohet...)."""
+    source_words = {t.text.casefold() for t in _tokens(source)}
+    for token in _tokens(translation):
+        if (
+            _is_capitalised(token.text)
+            or token.folded in _CURRENCY
+            or token.text.casefold() not in source_words
+        ):
+            continue
+        if re.search("[ëç]", token.text) or (len(token.folded) >= 6 and token.folded.endswith(_SQ_INFLECTED)):
+            return token.text
+    return ""
+
+
+#: Endings of Albanian words that no English word of six letters or more has.
+_SQ_INFLECTED = ("ore", "ave", "eve", "uar", "uara", "ohet", "ojne", "uan", "ise", "ine", "shem", "shme")
 
 
 def _ablative_plural(folded: str) -> bool:
@@ -705,6 +730,13 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
                 month = _month_near(text, start, end, months, names)
                 if month and plain == int(plain) and plain <= 31:
                     shown = f"{int(plain)} {month}"
+        if not albanian and re.fullmatch(r"\d{2}", raw):
+            year = re.search(r"\b((?:19|20)\d{2})\s*[-/–]\s*$", text[:start])
+            if year:  # "2024/25": the 25 is 2025
+                candidates.add(_num(int(year.group(1)[:2] + raw)))
+        if not albanian and plain is not None and re.match(r"\s+and\s+a\s+half\b", text[end:]):
+            candidates = {_num(plain + 0.5)}  # "4 and a half years"
+            shown = _show(plain + 0.5)
         if candidates:
             values.append(_Value(frozenset(candidates), shown, start=start))
 
@@ -712,6 +744,12 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
     used_until = -1  # English number words already read as part of a longer number
     for i, token in enumerate(words):
         if token.start < used_until:
+            continue
+        if not albanian and token.folded in ("noon", "midday", "midnight"):
+            minutes = {"noon": {720}, "midday": {720}, "midnight": {0, 1440}}[token.folded]
+            values.append(
+                _Value(frozenset(("time", m) for m in minutes), token.text, soft=True, start=token.start)
+            )
             continue
         roman = _roman(token.text)
         if roman is not None:  # "shekulli III": the 3rd century; "Leo XIV"
@@ -728,6 +766,10 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         if value is None and not albanian and word in _EN_SOFT:
             value, soft = _EN_SOFT[word], True
         if value is None:
+            continue
+        if not albanian and not soft and re.match(r"\s+and\s+a\s+half\b", text[token.end :]):
+            # "four and a half years": 4.5, which renders "4 vjet e 6 muaj" (see _sq_halves)
+            values.append(_Value(frozenset({_num(value + 0.5)}), _show(value + 0.5), start=token.start))
             continue
         if not albanian and not soft:
             compound = _english_number_words(words, i, text)
@@ -787,6 +829,41 @@ def _english_number_words(words: list[_Token], first: int, text: str) -> tuple[f
     if count < 2 or (count == 2 and words[first + 1].folded in _EN_NUMBER_SCALES):
         return None  # one word, or "two million": the scale reading after a single word handles it
     return total + current, end
+
+
+_SQ_HALF = re.compile(r"\b(\d+)\s+(?:vjet|vite|vjeç|or|muaj)\w*\s+e\s+(6|30)\s+(?:muaj|minut)", re.IGNORECASE)
+
+
+def _sq_halves(source: str, values: list[_Value]) -> list[_Value]:
+    """ "4 vjet e 6 muaj" is "four and a half years" (and "2 orë e 30 minuta" two and a half hours):
+    the first number may also be read with its half, and the 6 (or 30) is part of it."""
+    for match in _SQ_HALF.finditer(source):
+        whole, half = match.start(1), match.start(2)
+        values = [
+            dataclasses.replace(v, candidates=v.candidates | {_num(float(match.group(1)) + 0.5)})
+            if v.start == whole
+            else dataclasses.replace(v, soft=True)
+            if v.start == half
+            else v
+            for v in values
+        ]
+    return values
+
+
+def _minutes_and_seconds(missing: list[_Value], extra: list[_Value]) -> tuple[list[_Value], list[_Value]]:
+    """ "9 minuta e 14 sekonda" written "9:14": an English time whose two parts are both missing
+    numbers of the original is a duration, not a wrong number."""
+    for value in list(extra):
+        for candidate in value.candidates:
+            if not isinstance(candidate, tuple) or candidate[0] != "time":
+                continue
+            parts = {_num(candidate[1] // 60), _num(candidate[1] % 60)}
+            found = [m for m in missing if m.candidates & parts]
+            if {c for m in found for c in m.candidates} >= parts:
+                missing = [m for m in missing if m not in found]
+                extra = [e for e in extra if e is not value]
+                break
+    return missing, extra
 
 
 _RANGE = re.compile(r"\b(\d{1,4})\s*(?:-|–|to|through|deri(?:\s+m[eë])?)\s*(\d{1,4})\b", re.IGNORECASE)
@@ -864,6 +941,27 @@ def _month_list(months: dict[int, str]) -> str:
     if len(numbers) >= 3 and numbers[-1] - numbers[0] == len(numbers) - 1:
         return f"{months[numbers[0]]} to {months[numbers[-1]]}"
     return " and ".join(months[n] for n in numbers)
+
+
+_SQ_FIRST_MONTHS = re.compile(r"\b(\d{1,2}|[^\W\d_]+)\s+muajt\s+e\s+par[eë]", re.IGNORECASE)
+_SQ_FIRST_PARTS = {"tremujor": 3, "gjashtemujor": 6}
+
+
+def _sq_implied_months(text: str) -> dict[int, str]:
+    """Months an Albanian text names without a month's name: "tetë muajt e parë" (the first eight
+    months) and "tremujori i parë" (the first quarter)."""
+    names = _months()[2]
+    found: dict[int, str] = {}
+    lasts = [
+        int(m.group(1)) if m.group(1).isdigit() else _SQ_SMALL.get(fold(m.group(1)), 0)
+        for m in _SQ_FIRST_MONTHS.finditer(text)
+    ]
+    folded = fold(text)
+    lasts += [n for stem, n in _SQ_FIRST_PARTS.items() if re.search(rf"\b{stem}\w*\s+(?:e|i)\s+par", folded)]
+    for last in lasts:
+        if 1 <= last <= 12:
+            found |= {n: names[n - 1] for n in range(1, last + 1)}
+    return found
 
 
 _FIRST_MONTHS = re.compile(
@@ -957,12 +1055,15 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
             _Value(frozenset({_num(n)}), str(n), soft=True, start=at)
             for n, at in _ordinals(source, True).items()
         ]
+    if source_albanian:
+        source_values = _sq_halves(source, source_values)
     flags = []
     missing = [v for v in source_values if not v.soft and not _match(v, target_values)]
     extra = [v for v in target_values if not v.soft and not _match(v, source_values)]
     # "më 20, 21 dhe 22 dhjetor" is "December 20-22": a number inside the other side's range.
     missing = [v for v in missing if not _inside_range(v, translation)]
     extra = [v for v in extra if not _inside_range(v, source)]
+    missing, extra = _minutes_and_seconds(missing, extra)
     if source_albanian is False:
         missing = []  # a summary leaves things out by design
     original = "the original" if source_albanian else "the article"
@@ -981,14 +1082,15 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
 
     source_months = {n: name for n, name, _ in _mentioned_months(source, source_albanian)}
     source_months |= dict(source_date_months)
-    if not source_albanian:
-        source_months |= _implied_months(source)
+    implied = _implied_months(source) if not source_albanian else _sq_implied_months(source)
+    # Implied months account for the other side's months, but are never missing themselves.
+    implied = {n: name for n, name in implied.items() if n not in source_months}
     target_months = {n: name for n, name, _ in _mentioned_months(translation, False)}
     target_months |= dict(target_date_months)
     missing_months = [] if not source_albanian else [n for n in source_months if n not in target_months]
-    extra_months = [n for n in target_months if n not in source_months]
+    extra_months = [n for n in target_months if n not in source_months and n not in implied]
     if missing_months or extra_months:
-        said = _month_list(source_months)
+        said = _month_list({**source_months, **implied})
         target_said = _month_list(target_months)
         if source_albanian or extra_months:
             flags.append(Flag(MONTH, f"{original} says {said}; {what} says {target_said}"))
@@ -1298,14 +1400,27 @@ def _portfolio_flags(source: str, translation: str) -> list[Flag]:
         if english_words.intersection(english):
             continue
         others = [
-            words[0] for _, words in portfolios if words != english and near_ministry.intersection(words)
-        ]
+            words[0]
+            for _, words in portfolios
+            if words not in wanted.values() and near_ministry.intersection(words)
+        ]  # "Ministria e Infrastrukturës dhe Energjisë" may be "the infrastructure ministry"
         if others:
             said, other = english[0].capitalize(), others[0].capitalize()
             flags.append(
                 Flag(NAME, f"the original names the {said} ministry ({written}); the English says {other}")
             )
     return flags
+
+
+def _word_initials(text: str) -> set[str]:
+    """The initials of every run of two to five words of an English text: a summary may write "AI"
+    for the article's "artificial intelligence", or "CEC" for its "Central Election Commission"."""
+    tokens = [t for t in _tokens(text) if t.folded not in ("of", "for", "and", "the")]
+    return {
+        "".join(t.text[0] for t in tokens[k : k + n]).upper()
+        for n in range(2, 6)
+        for k in range(len(tokens) - n + 1)
+    }
 
 
 def _name_initials(text: str) -> set[str]:
@@ -1372,7 +1487,7 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             if name.english == (name.shown,) and _is_acronym(name.shown):
                 unknown_acronyms.append(name.shown)
     first_names = _first_names(_tokens(source), source, albanian=True)
-    name_words |= {name for names in first_names.values() for name in names}
+    name_words |= {name for surname, names in first_names.items() if surname in name_words for name in names}
     extra = _extra_names(
         target_tokens,
         allowed,
@@ -1405,7 +1520,12 @@ def _case_endings_kept(source: str, target_words: set[str]) -> list[str]:
     tokens = _tokens(source)
 
     def joined(left: int, right: int) -> bool:
-        return left >= 0 and right < len(tokens) and tokens[left].end + 1 == tokens[right].start
+        return (
+            left >= 0
+            and right < len(tokens)
+            and tokens[left].end + 1 == tokens[right].start
+            and source[tokens[left].end] == " "  # "Tiranë-Durrës": two places, not a first name and surname
+        )
 
     found = []
     for i, token in enumerate(tokens):
@@ -1484,6 +1604,8 @@ def _extra_names(
     names (see _first_names)."""
     first_names = first_names or {}
     initials = _name_initials(reference_text) if reference_text else set()
+    if english_reference and reference_text:
+        initials |= _word_initials(reference_text)
     # A quoted title in the original ("Shtëpia e heshtjes") is translated word for word in the
     # English ('House of Silence'): its capitals are a title's, not names.
     quoted = _quoted_spans(text) if quoted_titles else []
@@ -1829,6 +1951,8 @@ _EN_NEGATION = re.compile(
     r"bann?(?:ed|s)?|halt\w*|hardly|barely|rarely|seldom|left out|exclud\w*|omit\w*|"
     # "nuk e mbështetën": "declined to back"; "nuk votuan": "abstained", "boycotted the vote"
     r"declin\w*|abstain\w*|abstention\w*|boycott\w*|ignor\w*|dismiss\w*|skip\w*|"
+    # "nuk do të luajë": "will miss"; "të mos i pasivizojë më": "to stop deregistering"
+    r"miss(?:es|ed|ing)?|stop(?:s|ped|ping)?|"
     # "pa punë": jobless; "pa leje": unlicensed (un-) or permitless
     r"\w{3,}less|"
     # "nuk ka pasur mjekë të mjaftueshëm": "has been short of doctors"
@@ -1842,7 +1966,7 @@ _SAME_VERB = (
     (("clos", "shut"), ("mbyll",)),
     (("remain", "stay"), ("mbet", "qendr", "rri")),
     (("avoid",), ("shmang",)),
-    (("ban", "halt"), ("ndal",)),
+    (("ban", "halt", "stop"), ("ndal",)),
     (("prevent",), ("parandal", "pengo")),
     (("exclud",), ("perjasht",)),
     (("refus", "reject"), ("refuz",)),
@@ -1969,6 +2093,7 @@ def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
         summary,
         _first_names(reference, translation, albanian=False),
         english_reference=True,
+        reference_text=translation,
     )
     flags += _report_names([], extra, "the article", "the summary", missing_too=False)
     return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
