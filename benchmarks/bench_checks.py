@@ -1,21 +1,21 @@
-"""Quality of the trust signals (translate_cli.checks) on a trust set (benchmarks/trust_set.jsonl).
+"""Quality of the trust signals (translate_cli.checks) on the trust sets in benchmarks/.
 
-    python benchmarks/bench_checks.py [--set FILE] [--split SPLIT|all]
+    python benchmarks/bench_checks.py [--set NAME|FILE] [--split SPLIT|all]
                                       [--show-misses] [--show-false-flags]
+    python benchmarks/bench_checks.py --all-sets
 
-Five sets: trust_set.jsonl, written by the checker's authors (splits "dev" and "heldout", written before the
-checker, and "late", seed-article sentences written after it), and
-trust_set_independent.jsonl, written by an independent evaluator without reading the checker
-(split "independent"); `--set independent` is short for the second. trust_set_fresh.jsonl (split
-"fresh") was written by the checker's authors after their first precision round, and
-trust_set_heldout2.jsonl (split "heldout2") by a second independent evaluator, unseen by the checker's
-authors until its first run. trust_set_heldout3.jsonl (split "heldout3") was written by a third
-independent evaluator against the final checker and run once; nothing was tuned on it.
+Each set holds real-style Albanian news sentences with correct English translations in several
+styles, the same translations corrupted on purpose (a wrong number, month or name, a lost negation,
+Albanian left in the output, the source copied), and faithful and unfaithful summaries. It prints the
+share of correct items that get any flag (false flags), and the share of corrupted items caught by a
+flag of the right kind.
 
-The set holds real Albanian news sentences with correct English translations in several styles, the
-same translations corrupted on purpose (a wrong number, month or name, a lost negation, Albanian left
-in the output, the source copied), and faithful and unfaithful summaries. It prints the share of
-correct items that get any flag, and the share of corrupted items caught by a flag of the right kind.
+Sets (`--set` takes the short name or a path): `authors` (trust_set.jsonl, by the checker's authors:
+splits dev, heldout, late), `independent`, `fresh`, `heldout2` ... `heldout7`
+(trust_set_<name>.jsonl). `independent` and `heldout2` to `heldout7` were each written by an
+independent evaluator who read neither the checker nor the other sets; each was run once on the
+checker of its day before anything was tuned on it (README, "How good they are").
+`--all-sets` prints one line per set.
 """
 
 from __future__ import annotations
@@ -28,8 +28,20 @@ from pathlib import Path
 
 from translate_cli.checks import check_sentence, check_summary
 
-SET = Path(__file__).with_name("trust_set.jsonl")
-INDEPENDENT = Path(__file__).with_name("trust_set_independent.jsonl")
+HERE = Path(__file__).parent
+SETS = {"authors": HERE / "trust_set.jsonl"} | {
+    name: HERE / f"trust_set_{name}.jsonl"
+    for name in (
+        "independent",
+        "fresh",
+        "heldout2",
+        "heldout3",
+        "heldout4",
+        "heldout5",
+        "heldout6",
+        "heldout7",
+    )
+}
 GOALS = {
     "false flags, correct translations": ("<=", 0.05),
     "caught: number": (">=", 0.90),
@@ -47,50 +59,26 @@ GOALS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--set",
-        default=str(SET),
-        help="a trust set in JSON lines; 'independent' is benchmarks/trust_set_independent.jsonl",
+        "--set", default="authors", help=f"a set's name ({', '.join(SETS)}) or a JSON lines file"
     )
-    parser.add_argument(
-        "--split",
-        choices=["dev", "heldout", "late", "independent", "fresh", "heldout2", "heldout3", "all"],
-        default="all",
-    )
+    parser.add_argument("--split", default="all", help="only the items of this split (default: all)")
+    parser.add_argument("--all-sets", action="store_true", help="one line per set")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--show-false-flags", action="store_true")
     args = parser.parse_args()
-    path = INDEPENDENT if args.set == "independent" else Path(args.set)
+    if args.all_sets:
+        all_sets()
+        return
+    path = SETS.get(args.set, Path(args.set))
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [i for i in items if args.split == "all" or i["split"] == args.split]
-
-    totals: Counter = Counter()
-    hits: Counter = Counter()
+    if not items:
+        parser.error(f"no items in split {args.split!r} of {path.name}")
     started = time.perf_counter()
     check_sentence("Ai erdhi më 28 dhjetor.", "He came on 28 December.")  # loads CLDR and the data files
     first_call = time.perf_counter() - started
     started = time.perf_counter()
-    for item in items:
-        if item["type"] == "sentence":
-            flags = check_sentence(item["source"], item["translation"])
-            prefix = ""
-        else:
-            flags = check_summary(item["translation"], item["summary"])
-            prefix = "summary "
-        kinds = {f.kind for f in flags}
-        if item["label"] == "ok":
-            key = "false flags, correct translations" if not prefix else "false flags, faithful summaries"
-            totals[key] += 1
-            if flags:
-                hits[key] += 1
-                if args.show_false_flags:
-                    print(f"FALSE {item['id']}: {[f.message for f in flags]}")
-        else:
-            key = f"{prefix}caught: {item['label']}"
-            totals[key] += 1
-            if item["label"] in kinds:
-                hits[key] += 1
-            elif args.show_misses:
-                print(f"MISS {item['id']}: {[f.message for f in flags]}")
+    totals, hits = score(items, args.show_false_flags, args.show_misses)
     elapsed = time.perf_counter() - started
 
     print(
@@ -105,6 +93,62 @@ def main() -> None:
         met = rate <= goal if op == "<=" else rate >= goal
         goal_text = f"{op} {goal:.0%}" if goal else "(no goal)"
         print(f"{key:38} {totals[key]:5d} {rate:7.1%}  {goal_text}{'' if met else '  MISSED'}")
+
+
+def score(
+    items: list[dict], show_false_flags: bool = False, show_misses: bool = False
+) -> tuple[Counter, Counter]:
+    """Items per measure, and items flagged (correct ones) or caught (corrupted ones) per measure."""
+    totals: Counter = Counter()
+    hits: Counter = Counter()
+    for item in items:
+        if item["type"] == "sentence":
+            flags = check_sentence(item["source"], item["translation"])
+            prefix = ""
+        else:
+            flags = check_summary(item["translation"], item["summary"])
+            prefix = "summary "
+        kinds = {f.kind for f in flags}
+        if item["label"] == "ok":
+            key = "false flags, correct translations" if not prefix else "false flags, faithful summaries"
+            totals[key] += 1
+            if flags:
+                hits[key] += 1
+                if show_false_flags:
+                    print(f"FALSE {item['id']}: {[f.message for f in flags]}")
+        else:
+            key = f"{prefix}caught: {item['label']}"
+            totals[key] += 1
+            if item["label"] in kinds:
+                hits[key] += 1
+            elif show_misses:
+                print(f"MISS {item['id']}: {[f.message for f in flags]}")
+    return totals, hits
+
+
+COLUMNS = {
+    "false flags, correct translations": "false flags",
+    "caught: number": "numbers",
+    "caught: month": "months",
+    "caught: name": "names",
+    "caught: untranslated": "untransl.",
+    "caught: negation": "negations",
+    "summary caught: number": "sum. numbers",
+    "summary caught: name": "sum. names",
+    "false flags, faithful summaries": "sum. false",
+}
+
+
+def all_sets() -> None:
+    """One line per set: the rate of each measure (items in parentheses)."""
+    print(f"{'set':12}" + "".join(f"{title:>17}" for title in COLUMNS.values()))
+    for name, path in SETS.items():
+        if not path.exists():
+            continue
+        items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        totals, hits = score(items)
+        cells = [f"{hits[key] / totals[key]:.1%} ({totals[key]})" if totals[key] else "-" for key in COLUMNS]
+        print(f"{name:12}" + "".join(f"{cell:>17}" for cell in cells))
 
 
 if __name__ == "__main__":
