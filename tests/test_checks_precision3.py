@@ -458,3 +458,64 @@ def test_a_summary_acronym_of_the_articles_words_is_no_name() -> None:
     article = "The University of Tirana will open a master's programme in artificial intelligence."
     assert check_summary(article, "Tirana's university will open an AI master's.") == ()
     assert NAME in kinds(check_summary(article, "Tirana's university will open an NLP master's."))
+
+
+# --------------------------------------------------------------------------- after the seventh held-out set
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("Xhaka shënoi ndaj Bayern Munihut.", "Xhaka scored against Bayern Munich."),
+        (
+            "Ndërroi jetë aktori Vangjel Dhima, Artist i Merituar.",
+            "Actor Vangjel Dhima, Merited Artist, has died.",
+        ),
+        ("Parada për 28 Nëntorin u mbajt në Nju Jork.", "The parade for 28 November was held in New York."),
+        (
+            "BDI do të kalojë në opozitë pas zgjedhjeve të majit.",
+            "DUI will go into opposition after May's elections.",
+        ),
+        ("Makinat nuk lejohen në shesh çdo të diel.", "Cars are not allowed on the square on Sundays."),
+        (
+            "SPAK sekuestroi pasuri me vlerë mbi 12 milionë euro.",
+            "The Special Anti-Corruption Structure (SPAK) seized assets worth over €12 million.",
+        ),
+    ],
+)
+def test_faithful_translations_after_the_seventh_set(source: str, translation: str) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+def test_a_person_before_an_acronym_is_no_spelled_out_acronym() -> None:
+    source = "Lumir Abdixhiku (LDK) dhe Bedri Hamza (PDK) debatuan në RTK."
+    flags = check_sentence(source, "Lumir Abdixhiku (LDK) and Memli Krasniqi (PDK) debated on RTK.")
+    assert NAME in kinds(flags)
+
+
+@pytest.mark.parametrize(
+    ("translation", "ok"),
+    [
+        ("Temperatures will fall to minus 8 degrees Celsius.", True),
+        ("Temperatures will fall to -8C.", True),
+        ("Temperatures will fall to 8C.", False),
+    ],
+)
+def test_a_temperature_below_zero_keeps_its_sign(translation: str, ok: bool) -> None:
+    source = "Temperaturat do të zbresin deri në minus 8 gradë Celsius."
+    assert (NUMBER not in kinds(check_sentence(source, translation))) is ok
+
+
+def test_a_race_time_in_a_summary_is_checked() -> None:
+    article = "Gega finished in a time of 9:18.50, behind the winner from Germany."
+    assert NUMBER in kinds(check_summary(article, "Gega finished in 9:08.50."))
+    assert check_summary(article, "Gega finished in 9:18.50.") == ()
+
+
+def test_parties_of_the_data_are_checked_inside_translated_names() -> None:
+    source = "Nik Gjeloshaj, kryetar i Aleancës Shqiptare, u zgjodh nënkryeministër."
+    assert check_sentence(source, "Nik Gjeloshaj, leader of the Albanian Alliance, became deputy PM.") == ()
+    flags = check_sentence(
+        source, "Nik Gjeloshaj, leader of the Democratic Union of Albanians, became deputy PM."
+    )
+    assert NAME in kinds(flags)

@@ -737,6 +737,12 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         if not albanian and plain is not None and re.match(r"\s+and\s+a\s+half\b", text[end:]):
             candidates = {_num(plain + 0.5)}  # "4 and a half years"
             shown = _show(plain + 0.5)
+        if plain is not None and re.search(r"(?:\bminus\s+|(?<![\w.,])[-−])$", text[:start], re.IGNORECASE):
+            # "minus 8 gradë", "-8C": a temperature below zero is not "8C"
+            candidates = {-c if isinstance(c, float) else c for c in candidates}
+            shown = f"minus {shown}"
+        if not candidates and re.fullmatch(r"\d+:\d{2}[.,]\d+", raw):
+            candidates.add(("raw", raw.replace(",", ".")))  # "9:18.50", a race time
         if candidates:
             values.append(_Value(frozenset(candidates), shown, start=start))
 
@@ -885,7 +891,7 @@ def _match(value: _Value, others: list[_Value]) -> bool:
             return True
         # "at 8:00" may come out as "at 8" or "at 8 o'clock"
         for candidate in value.candidates:
-            if isinstance(candidate, tuple) and candidate[1] % 60 == 0:
+            if isinstance(candidate, tuple) and candidate[0] == "time" and candidate[1] % 60 == 0:
                 hour = candidate[1] // 60
                 if {_num(hour), _num(hour - 12)} & other.candidates:
                     return True
@@ -926,6 +932,7 @@ def _mentioned_months(text: str, albanian: bool) -> list[tuple[int, str, int]]:
                 near_number = re.search(r"\d\s*$", text[: token.start]) or re.match(
                     r"\.?\s*\d", text[token.end :]
                 )
+                near_number = near_number or token.text.endswith(("'s", "’s"))  # "May's elections"
                 before = tokens[i - 1].folded if i else ""
                 if not near_number and before not in _EN_BEFORE_MONTH:
                     continue
@@ -1306,8 +1313,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str], set[str
             # "Zyra e Komisionerit për të Drejtën e Informimit": one name through i/e/të/së and për
             after_institution = after_institution and token.folded in _INSTITUTION_LINKS_SQ
             continue
-        if _roman(token.text) is not None:
-            continue  # "shekulli III": a number, which the number check owns
+        if _roman(token.text) is not None or token.folded in _months()[0]:
+            continue  # "shekulli III", "28 Nëntori": numbers and months, which their checks own
         if _is_acronym(token.text) and len(token.folded) >= 2:
             after_institution = False
             if not (i and _acronym_after(source, tokens[i - 1]) == token.text):
@@ -1410,6 +1417,30 @@ def _portfolio_flags(source: str, translation: str) -> list[Flag]:
                 Flag(NAME, f"the original names the {said} ministry ({written}); the English says {other}")
             )
     return flags
+
+
+def _expansions(tokens: list[_Token], text: str, reference_words: set[str]) -> set[int]:
+    """Indices of the capitalised words right before an acronym in parentheses that the reference
+    has, when they are an institution's name: "Special Anti-Corruption Structure (SPAK)" spells out
+    the original's SPAK in English."""
+    found: set[int] = set()
+    for i, token in enumerate(tokens):
+        if not (_is_acronym(token.text) and token.folded in reference_words and i):
+            continue
+        if text[tokens[i - 1].end : token.start].strip() != "(":
+            continue
+        k = i - 1
+        run = []
+        while k >= 0 and (_is_capitalised(tokens[k].text) or tokens[k].folded in _LINK_WORDS) and i - k <= 8:
+            run.append(k)
+            if k and text[tokens[k - 1].end : tokens[k].start].strip(" -"):
+                break  # punctuation ends the name
+            k -= 1
+        # An institution's name has a common word ("Special", "Office"); a person's ("Memli
+        # Krasniqi (PDK)", of the PDK) has none, and stays checked.
+        if any(tokens[k].folded in _english_common() - _LINK_WORDS for k in run):
+            found.update(run)
+    return found
 
 
 def _word_initials(text: str) -> set[str]:
@@ -1604,6 +1635,7 @@ def _extra_names(
     names (see _first_names)."""
     first_names = first_names or {}
     initials = _name_initials(reference_text) if reference_text else set()
+    expanded = _expansions(tokens, text, reference_words)
     if english_reference and reference_text:
         initials |= _word_initials(reference_text)
     # A quoted title in the original ("Shtëpia e heshtjes") is translated word for word in the
@@ -1635,6 +1667,8 @@ def _extra_names(
             continue
         if _is_acronym(t.text) and t.text in initials:
             continue  # "IKMT" for "Inspektorati Kombëtar i Mbrojtjes së Territorit"
+        if t_index in expanded:
+            continue  # "Special Anti-Corruption Structure (SPAK)": the original's SPAK, spelled out
         if any(a < t.start < b for a, b in quoted) and word not in _known_english_names():
             continue
         if t.initial and not _is_acronym(t.text) and word not in _known_english_names():
