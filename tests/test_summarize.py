@@ -13,7 +13,14 @@ from translate_cli.data import ModelInfo
 from translate_cli.engines import ModelEngine
 from translate_cli.hub import input_limit
 from translate_cli.prompts import prompt_for_family
-from translate_cli.summarize import CHUNKS_PER_SLICE, Seq2SeqSummarizer, pack_chunks, summarize_documents
+from translate_cli.segment import longest_prefix
+from translate_cli.summarize import (
+    CHUNKS_PER_SLICE,
+    Seq2SeqSummarizer,
+    clip_to_tokens,
+    pack_chunks,
+    summarize_documents,
+)
 
 
 def words(text: str) -> int:
@@ -187,3 +194,55 @@ def test_progress_moves_inside_a_long_document() -> None:
     first_round = recorder.events[1 : 1 + -(-100 // CHUNKS_PER_SLICE)]
     assert sum(count for _, count in first_round) == 100 and len(first_round) > 1
     assert ("summarizing", 1) in recorder.events
+
+
+class BloatingSummarizer(RecordingSummarizer):
+    """Generates `max_new_tokens` words that each read back as many tokens, as a model with
+    untrained weights does when its output is rare pieces that decode to long strings."""
+
+    input_limit = 60
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.replace(" ", "").replace("\n", ""))  # a token per character
+
+    def summarize(self, texts: Sequence[str], *, max_new_tokens=None, on_batch=None) -> list[str]:
+        self.calls.append((list(texts), max_new_tokens))
+        return [" ".join(["<unused4321>"] * (max_new_tokens or 20)) for _ in texts]
+
+
+def test_output_that_reads_back_longer_than_generated_still_shrinks_every_round() -> None:
+    summarizer = BloatingSummarizer()
+    document = [f"paragraph{i:03d}" for i in range(300)]  # 12 tokens a paragraph: 60 chunks
+    summarize_documents(summarizer, [document])
+    rounds: dict[int, int] = {}
+    for texts, cap in summarizer.calls:
+        if cap is not None:
+            rounds[cap] = rounds.get(cap, 0) + len(texts)
+    first = rounds[summarizer.input_limit // 3]
+    assert first == 60
+    # Each round has at most about a third of the chunks of the one before: without the clip,
+    # every round had as many chunks as the first, until the caps became tiny.
+    assert sum(rounds.values()) <= 1.6 * first and len(rounds) <= 4
+    assert summarizer.count_tokens(summarizer.calls[-1][0][0]) <= summarizer.input_limit
+
+
+@given(
+    st.lists(st.text(alphabet="abcdé", min_size=1, max_size=8), min_size=1, max_size=12),
+    st.integers(min_value=1, max_value=30),
+)
+def test_the_longest_prefix_fits_and_ends_at_the_last_word_that_fits(words_: list[str], limit: int) -> None:
+    text = " ".join(words_)
+    prefix = longest_prefix(text, len, limit)
+    assert text.startswith(prefix) and 0 < len(prefix) <= limit
+    if prefix != text and len(words_[0]) <= limit:  # whole words, as many as fit
+        kept = prefix.split(" ")
+        assert kept == words_[: len(kept)]
+        assert len(" ".join(words_[: len(kept) + 1])) > limit
+
+
+def test_clipping_counts_only_the_text_not_the_prompt() -> None:
+    def with_prompt(text: str) -> int:
+        return words(f"Summarize: {text}")
+
+    assert clip_to_tokens("a b c d", with_prompt, 4) == "a b c d"
+    assert clip_to_tokens("a b c d e", with_prompt, 4) == "a b c d"

@@ -198,6 +198,27 @@ def split_long(text: str, count_tokens: Callable[[str], int], limit: int) -> lis
     return split_long(head, count_tokens, limit) + split_long(tail, count_tokens, limit)
 
 
+def longest_prefix(text: str, count_tokens: Callable[[str], int], limit: int) -> str:
+    """`text` if it has at most `limit` tokens, else its longest prefix that ends at a word
+    boundary and fits; if not even the first word fits, that word's longest fitting prefix.
+    Counts tokens about log2(words) times."""
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    if count_tokens(text) <= limit:
+        return text
+    gaps = [match.start() for match in _WORD_GAP.finditer(text)]  # where each word but the last ends
+    low, high = 0, len(gaps)  # the most words a fitting prefix keeps
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count_tokens(text[: gaps[middle - 1]]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    if low:
+        return text[: gaps[low - 1]]
+    return _split_characters(text[: gaps[0]] if gaps else text, count_tokens, limit)[0]
+
+
 def _middle_cut(text: str) -> int | None:
     """The best place to halve `text`, or None when it is a single word."""
     middle = len(text) / 2

@@ -14,14 +14,18 @@ from typing import Any, Protocol
 from .cache import SUMMARY, cache_key
 from .engines import BatchCallback, Batching, DecodeOptions, ModelEngine
 from .prompts import PromptTemplate
-from .segment import split_long, split_sentences
+from .segment import longest_prefix, split_long, split_sentences
 
 #: Paragraphs of a full translation are separated by a blank line.
 PARAGRAPH_SEPARATOR = "\n\n"
 
-#: A chunk summary in round r may use at most limit / (CHUNK_SUMMARY_SHARE * 2**r) tokens, so
-#: every round shrinks the text, even when re-tokenized output grows, and chunking always ends.
+#: A chunk summary in round r may use at most limit / (CHUNK_SUMMARY_SHARE * 2**r) tokens, as
+#: the summarizer counts them when it reads the summary back (`clip_to_tokens`), so each round
+#: has at most about a third of the chunks of the one before, and chunking always ends.
 CHUNK_SUMMARY_SHARE = 3
+#: Changes whenever the rule that makes chunk summaries changes, so cached summaries made by
+#: another rule are not served (it is part of the summary stage's cache keys).
+CHUNK_RULE = "share-3-halving-clipped"
 
 
 class Summarizer(Protocol):
@@ -109,6 +113,7 @@ class Seq2SeqSummarizer:
             "decode": asdict(self.options),
             "input_limit": self.input_limit,
             "chunk_share": CHUNK_SUMMARY_SHARE,
+            "chunk_rule": CHUNK_RULE,
         }
 
 
@@ -226,7 +231,10 @@ def summarize_documents(
         summaries: list[str] = []
         for start in range(0, len(flat), CHUNKS_PER_SLICE):
             piece = flat[start : start + CHUNKS_PER_SLICE]
-            summaries.extend(_summarize_chunks(summarizer, piece, cap, cache, identity))
+            summaries.extend(
+                clip_to_tokens(summary, summarizer.count_tokens, cap)
+                for summary in _summarize_chunks(summarizer, piece, cap, cache, identity)
+            )
             if progress is not None:
                 progress.advance(len(piece))
         del flat
@@ -239,6 +247,20 @@ def summarize_documents(
     if progress is not None and round_ > 0:  # the rounds replaced the caller's bar
         progress.start("summarizing", len(finals))
     return summarizer.summarize(finals, on_batch=on_batch)
+
+
+def clip_to_tokens(text: str, count_tokens: Callable[[str], int], cap: int) -> str:
+    """`text`, or its longest prefix (at a word boundary) of at most `cap` tokens, as
+    `count_tokens` counts them less what it counts for "" (the prompt and special tokens).
+
+    A model generates at most `cap` tokens, but its output read back can count many more: output
+    made of rare pieces or unknown tokens (untrained or damaged weights) decodes to long strings.
+    Without the clip, such output makes a round of chunk summaries as long as the text it
+    summarizes, and an article takes round after round. A healthy model's output reads back at
+    about the tokens it generated, so it is rarely cut.
+    """
+    overhead = count_tokens("")
+    return longest_prefix(text, lambda part: count_tokens(part) - overhead, cap)
 
 
 #: Chunks summarized in one call: bounds the memory of tokenized inputs, and how much work an
