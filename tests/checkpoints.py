@@ -49,6 +49,19 @@ def _suppress_eos(model, eos_token_id: int) -> None:
         model.final_logits_bias[0, eos_token_id] = -1e4
 
 
+def _suppress_fillers(model, fillers: range) -> None:
+    """Make the vocabulary's untrained filler ids all but impossible outputs.
+
+    Fillers exist only to give the vocabulary its real size; each decodes to a literal
+    "<unusedN>" of a dozen characters, which the summarizer's tokenizer reads as many tokens.
+    Without them, random output decodes to about as many characters per token as real output.
+    """
+    import torch
+
+    with torch.no_grad():
+        model.final_logits_bias[0, fillers.start : fillers.stop] = -1e4
+
+
 def build_marian(
     folder: Path,
     *,
@@ -58,13 +71,16 @@ def build_marian(
     heads: int = 2,
     ffn: int = 32,
     max_positions: int = 64,
+    max_length: int | None = None,
     beams: int = 2,
     seed: int = 0,
     suppress_eos: bool = False,
+    trained_pieces_only: bool = False,
 ) -> Path:
     """A MarianMT checkpoint laid out like opus-mt-sq-en: source.spm, target.spm and vocab.json,
     with `</s>` = 0, `<unk>` = 1 and `<pad>` the last id (`vocab_size` - 1), which is also the
-    decoder start token. Ids between the trained pieces and `<pad>` are unused fillers."""
+    decoder start token. Ids between the trained pieces and `<pad>` are unused fillers, never
+    generated with `trained_pieces_only`. `max_length` (default `max_positions`) bounds outputs."""
     import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
@@ -108,9 +124,11 @@ def build_marian(
     model = MarianMTModel(config)
     if suppress_eos:
         _suppress_eos(model, tokenizer.eos_token_id)
+    if trained_pieces_only:
+        _suppress_fillers(model, range(processor.get_piece_size(), vocab_size - 1))
     model.generation_config = GenerationConfig(
         num_beams=beams,
-        max_length=max_positions,
+        max_length=max_length or max_positions,
         bad_words_ids=[[pad]],
         pad_token_id=pad,
         eos_token_id=tokenizer.eos_token_id,
@@ -137,8 +155,12 @@ def build_bart(
     beams: int = 2,
     seed: int = 0,
     suppress_eos: bool = False,
+    trained_pieces_only: bool = False,
+    trained_vocab: int = 400,
 ) -> Path:
-    """A BART summarizer like distilbart-cnn-12-6: byte-level BPE vocab.json and merges.txt."""
+    """A BART summarizer like distilbart-cnn-12-6: byte-level BPE vocab.json and merges.txt, of
+    at most `trained_vocab` pieces learnt from the seeds (more pieces: fewer tokens per word);
+    ids past the trained ones are unused fillers, never generated with `trained_pieces_only`."""
     import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
@@ -147,13 +169,14 @@ def build_bart(
     bpe = ByteLevelBPETokenizer()
     bpe.train_from_iterator(
         seed_lines(),
-        vocab_size=min(vocab_size, 400),
+        vocab_size=min(vocab_size, trained_vocab),
         min_frequency=1,
         special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
         show_progress=False,
     )
     bpe.save_model(str(folder))
     vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    trained = len(vocab)
     vocab.update({f"<unused{i}>": i for i in range(len(vocab), vocab_size)})  # real-size vocabularies
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = BartTokenizer.from_pretrained(folder, model_max_length=max_positions)
@@ -182,6 +205,8 @@ def build_bart(
     model = BartForConditionalGeneration(config)
     if suppress_eos:
         _suppress_eos(model, ids["eos_token_id"])
+    if trained_pieces_only:
+        _suppress_fillers(model, range(trained, config.vocab_size))
     model.generation_config = GenerationConfig(
         num_beams=beams,
         max_length=max_length,
