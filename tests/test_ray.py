@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -102,3 +105,29 @@ def test_without_the_ray_extra_ray_is_a_one_line_error(
         == 'translate-cli: error: --ray needs Ray, which is not installed: pip install "translate-cli[ray]"\n'
     )
     assert out == ""
+
+
+class DyingActor:
+    """A `map_batches` class whose process dies on every batch, as one that runs out of memory."""
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def __call__(self, batch: dict) -> dict:
+        os._exit(1)
+
+
+def test_an_actor_that_dies_on_every_batch_ends_the_run_after_rays_bounded_retries(ray_session) -> None:
+    from ray import cloudpickle
+
+    from translate_cli.cluster import ClusterError, RayStage
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import tests
+    local = SimpleNamespace(name="translation", commit_every=2, decode=str)
+    engine = SimpleNamespace(cluster_device="cpu", cluster_identity="probed", identity="probed")
+    stage = RayStage(SimpleNamespace(ray=ray_session, actors=1), local, engine, None, lambda count: None)
+    stage.actor_class = DyingActor
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match="a Ray actor died"):
+        stage.compute(["Një fjali.", "Dy fjali."])
+    assert time.monotonic() - started < 120  # Ray's defaults would restart it for ever

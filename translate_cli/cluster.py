@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -34,6 +35,13 @@ from .pipeline import MODEL_STORE, StreamingRun, build_stage
 from .prompts import PromptTemplate
 from .settings import RAY_EXTRA
 from .stage import Stage
+
+#: How often Ray may restart an actor whose process died (out of memory, a node lost), and
+#: retry the batch it was computing. Ray Data's defaults, -1 and -1, retry for ever: an actor
+#: that dies on every batch (one that runs out of memory, say) would hang the run. An exception
+#: raised by the stage is not retried by Ray (Ray Data's `actor_task_retry_on_errors` is off):
+#: it is an input's fault, and the run sends the chunk's articles again one by one.
+ACTOR_RETRIES = {"max_restarts": 3, "max_task_retries": 3}
 
 
 class ClusterError(TranslateCliError):
@@ -278,6 +286,9 @@ class RayStage:
         # compute them in the local stage's slices.
         self.commit_every = 1 << 40
 
+    #: The `map_batches` callable class the dataset is mapped with.
+    actor_class: type = StageActor
+
     def key(self, item: str) -> str:
         """The local stage's key, made with the cluster engine's identity."""
         return self.local.key(item)
@@ -310,6 +321,18 @@ class RayStage:
         self.engine.cluster_identity = identity
         self.engine.notes = notes
 
+    def _dataset(self, data: Any, rows: list[dict[str, Any]], slices: int) -> Any:
+        """The dataset of `rows` mapped by a pool of actors with bounded restarts and retries."""
+        return data.from_items(rows).map_batches(
+            self.actor_class,
+            fn_constructor_kwargs={"spec": self.spec, "identity": self.engine.identity},
+            compute=data.ActorPoolStrategy(size=max(1, min(self.stages.actors, slices))),
+            batch_size=1,  # one slice per call: the actors of the pool share the slices
+            batch_format="numpy",
+            **self._resources(),
+            **ACTOR_RETRIES,
+        )
+
     def compute(self, items: list[str]) -> list[Any]:
         """The results of `items`, computed by the actor pool, in order.
 
@@ -322,14 +345,11 @@ class RayStage:
         size = self.local.commit_every
         slices = [items[start : start + size] for start in range(0, len(items), size)]
         rows = [{"index": number, "items": json.dumps(part)} for number, part in enumerate(slices)]
-        mapped = ray.data.from_items(rows).map_batches(
-            StageActor,
-            fn_constructor_kwargs={"spec": self.spec, "identity": self.engine.identity},
-            compute=ray.data.ActorPoolStrategy(size=max(1, min(self.stages.actors, len(slices)))),
-            batch_size=1,  # one slice per call: the actors of the pool share the slices
-            batch_format="numpy",
-            **self._resources(),
-        )
+        with warnings.catch_warnings():
+            # Ray 2.60 takes max_restarts and max_task_retries only as **ray_remote_args, which it
+            # says it will stop taking in 2.64 (hence the extra's upper bound); nothing a user can do.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            mapped = self._dataset(ray.data, rows, len(slices))
         results: list[Any] = [None] * len(items)
         try:
             for batch in mapped.iter_batches(batch_format="numpy", batch_size=None):
@@ -342,8 +362,9 @@ class RayStage:
             cause = _root_cause(error)
             if isinstance(cause, TranslateCliError):
                 raise cause from None
-            if isinstance(error, self.stages.ray.exceptions.RayActorError):  # not an input's fault
-                raise ClusterError(f"a Ray actor died ({_one_line(error)})") from None
+            died = self.stages.ray.exceptions.RayActorError
+            if isinstance(error, died) or isinstance(cause, died):  # not an input's fault
+                raise ClusterError(f"a Ray actor died ({_one_line(cause)})") from None
             # An input's own failure: the run retries the chunk's articles one by one.
             raise cause if isinstance(cause, Exception) else error from None
         return results
