@@ -27,10 +27,10 @@ What remains unlike a real model: random output repeats itself, so every transla
 retried once with repetition constraints (twice a real model's translation work; the figures
 count it, and it is the same for every method).
 
-    python benchmarks/bench_archive.py                 # 4 articles; about 6 minutes on 2 cores
+    python benchmarks/bench_archive.py                 # 4 articles; about 4 minutes on 2 cores
     python benchmarks/bench_archive.py --copies 1      # 2 articles
     python benchmarks/bench_archive.py --device cuda --backend transformers --no-ray --copies 32
-    python benchmarks/bench_archive.py --memory 40 400  # peak memory, local runs; about 6 minutes
+    python benchmarks/bench_archive.py --memory 40 400  # peak memory, local runs; about 2 minutes
 
 `--memory` times local runs over N articles of two sentences each, written with --jsonl in
 chunks of 64 sentences (--chunk-sentences), and reports each run's peak memory: it should not
