@@ -62,3 +62,83 @@ def test_no_library_progress_bar_leaks_even_with_quiet(tmp_path: Path, marian: P
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == "" and result.stdout == ""  # no "Loading weights", "Writing model shards"
+
+
+def run_on_a_terminal(args: list[str], cwd: Path, *, stdout_too: bool = False) -> tuple[int, str, str]:
+    """Run the CLI with stderr on a pseudo-terminal (so the bar shows) and stdout on a pipe, or
+    on the same terminal; returns (exit status, stdout, what the terminal showed)."""
+    import pty
+    import threading
+
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE")}
+    env["TERM"] = "xterm-256color"
+    shown = bytearray()
+
+    def drain() -> None:  # the terminal must be read while the run draws, or it blocks
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the run closed its end
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "translate_cli", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=secondary if stdout_too else subprocess.PIPE,
+            stderr=secondary,
+            timeout=300,
+        )
+    finally:
+        os.close(secondary)
+        reader.join(timeout=60)
+        os.close(primary)
+    return process.returncode, (process.stdout or b"").decode(), shown.decode(errors="replace")
+
+
+def test_text_goes_to_stdout_while_the_bar_is_on_a_terminal(tmp_path: Path, marian: Path) -> None:
+    Path(tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    status, out, terminal = run_on_a_terminal(
+        ["run", "a.txt", "--mt-model", str(marian), "--no-summary"], tmp_path
+    )
+    assert status == 0, terminal
+    assert "translating" in ESCAPES.sub("", terminal)  # the bar was drawn on the terminal
+    assert out.startswith("==> a.txt")  # and the English went where stdout points
+    assert "==>" not in terminal
+
+
+def screen_lines(transcript: str) -> list[str]:
+    """The lines a terminal is left showing, roughly: a carriage return or an erase-line starts
+    the line afresh, a cursor-up drops the last line, other escapes are ignored."""
+    lines = [""]
+    transcript = transcript.replace("\r\n", "\n")  # the terminal's own end of line
+    for token in re.split(r"(\n|\r|\x1b\[2K|\x1b\[1A|\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\a]*\a)", transcript):
+        if token == "\n":
+            lines.append("")
+        elif token in ("\r", "\x1b[2K"):
+            lines[-1] = ""
+        elif token == "\x1b[1A":
+            lines.pop() if len(lines) > 1 else None
+        elif token and not token.startswith("\x1b"):
+            lines[-1] += token
+    return lines
+
+
+def test_the_bar_is_cleared_before_an_article_is_shown(tmp_path: Path, marian: Path) -> None:
+    Path(tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    Path(tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    status, _, terminal = run_on_a_terminal(
+        ["run", "a.txt", "b.txt", "--mt-model", str(marian), "--no-summary"], tmp_path, stdout_too=True
+    )
+    assert status == 0, terminal
+    rules = [line for line in screen_lines(terminal) if " a.txt " in line or " b.txt " in line]
+    assert len(rules) == 2, terminal
+    assert all(rule.startswith("─") for rule in rules), rules  # not after the bar's last line

@@ -420,6 +420,16 @@ def _is_terminal(stream: object) -> bool:
         return False
 
 
+def _same_terminal(first: object, second: object) -> bool:
+    """Whether both streams are terminals, and the same one."""
+    if not (_is_terminal(first) and _is_terminal(second)):
+        return False
+    try:
+        return os.path.samestat(os.fstat(first.fileno()), os.fstat(second.fileno()))  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def _stdout_console(color: str) -> Console:
     """The console for standard output; --color always forces colour even in a pipe."""
     from rich.console import Console
@@ -474,7 +484,13 @@ class _StdoutOutput:
         if self.fmt == "view":
             from .render import render_article
 
-            render_article(article, self.console, name=self._name(article))
+            # Rendered here, then written to sys.stdout: while the progress bar is drawn on the
+            # same terminal, that is rich's proxy, which clears the bar before the article and
+            # draws it again below (the console itself would write past the proxy, over the bar).
+            with self.console.capture() as captured:
+                render_article(article, self.console, name=self._name(article))
+            sys.stdout.write(captured.get())
+            sys.stdout.flush()
         elif self.fmt == "text":
             from .report import render_text
 
@@ -528,6 +544,9 @@ def _stream_run(
         console=stderr,
         transient=True,
         disable=not (not args.quiet and stderr.is_terminal),
+        # Printing to stdout while the bar is drawn goes above the bar, but only when stdout is
+        # the bar's own terminal: redirected into a file or a pipe, it must stay there.
+        redirect_stdout=_same_terminal(sys.stdout, sys.stderr),
     )
     progress = _BarProgress(bar, list(args.paths))
     kept: list[ArticleResult] = []
