@@ -142,3 +142,20 @@ def test_the_bar_is_cleared_before_an_article_is_shown(tmp_path: Path, marian: P
     rules = [line for line in screen_lines(terminal) if " a.txt " in line or " b.txt " in line]
     assert len(rules) == 2, terminal
     assert all(rule.startswith("─") for rule in rules), rules  # not after the bar's last line
+
+
+def test_file_names_in_the_bar_are_shown_as_they_are_and_harmless(
+    cli, marian: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich takes stderr for a terminal: the bar shows
+    names = ["\x1b]2;PWNED\x07.txt", "[link=https:example.com]x.txt", "[bold]b.txt"]
+    Path("news").mkdir()
+    for name in names:
+        Path("news", name).write_text(ARTICLE, encoding="utf-8")
+    status, _, err = cli("run", "news", "--mt-model", str(marian), "--no-summary", "--format", "text")
+    assert status == 0
+    assert "\x1b]" not in err and "\x07" not in err  # no title change, no hyperlink
+    drawn = " ".join(frames(err))
+    assert "\\x1b]2;PWNED\\x07.txt" in drawn  # escaped, as in the view's header and the errors
+    assert "[link=https:example.com]x.txt" in drawn  # not taken as markup
+    assert "[bold]b.txt" in drawn

@@ -540,7 +540,8 @@ def _stream_run(
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
-        TextColumn("{task.fields[current]}", style="dim"),
+        # A file name is shown as it is: never rich markup, and its control characters escaped.
+        TextColumn("{task.fields[current]}", style="dim", markup=False),
         console=stderr,
         transient=True,
         disable=not (not args.quiet and stderr.is_terminal),
@@ -625,7 +626,7 @@ class _BarProgress:
 
     def articles(self, done: int, total: int, current: str | None) -> None:
         if self.task is not None:
-            name = short_name(current, self.inputs) if current else ""
+            name = printable(short_name(current, self.inputs)) if current else ""
             self.bar.update(self.task, articles=f"{done}/{total} articles", current=name)
 
     def _show_count(self) -> None:
