@@ -275,10 +275,11 @@ def render_text(result: RunResult) -> str:
     names = result.display_names()
     blocks = []
     for article in result.articles:
-        header = names[article.source] + (f" · {article.date}" if article.date else "")
+        # One line each, whatever the file name holds: a newline in it must not forge a header.
+        header = printable(names[article.source]) + (f" · {article.date}" if article.date else "")
         parts = [f"==> {header} <=="]
         if article.error is not None:
-            parts.append(f"error: {article.error}")
+            parts.append(f"error: {printable(article.error)}")
         else:
             parts += [p.translation for p in article.paragraphs if p.translation]
             if article.summary is not None:
