@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translate_cli.data import BODY, ArticleResult, TranslatedParagraph, TranslatedSentence
+from translate_cli.errors import NotJsonLines
 from translate_cli.jsonl import JsonlLog, read_jsonl
 from translate_cli.report import article_json
 
@@ -96,3 +98,48 @@ def test_cli_jsonl_in_a_missing_folder_is_a_usage_error(cli, seeds: Path, models
     status, _, err = cli("run", seeds, *models, "--jsonl", "nowhere/r.jsonl")
     assert status == 2
     assert err.strip() == "translate-cli: error: cannot write nowhere/r.jsonl: folder nowhere does not exist"
+
+
+def test_lines_that_are_json_but_not_objects_are_refused_unchanged(
+    cli, seeds: Path, models: list[str]
+) -> None:
+    for line in ("null", "[1, 2]", '"s"', "3", "not json"):
+        data = f'{{"path": "x.txt", "error": null}}\n{line}\n'.encode()
+        Path("r.jsonl").write_bytes(data)
+        status, out, err = cli("run", seeds, *models, "--jsonl", "r.jsonl")
+        assert status == 2, err
+        assert out == "" and err == (
+            "translate-cli: error: r.jsonl: line 2 is not a JSON object, so --jsonl will not append "
+            "to it; give a new file or one that --jsonl wrote\n"
+        )
+        assert Path("r.jsonl").read_bytes() == data
+
+
+def test_a_file_that_is_not_json_lines_keeps_its_last_line(cli, seeds: Path, models: list[str]) -> None:
+    for data in (b"my notes\nthe last line", b"the only line", b'{"path": "a.txt"}\nthe last line'):
+        Path("notes.txt").write_bytes(data)
+        status, _, err = cli("run", seeds, *models, "--jsonl", "notes.txt")
+        assert status == 2 and "is not a JSON object" in err and err.count("\n") == 1, err
+        assert Path("notes.txt").read_bytes() == data  # nothing truncated
+    assert not Path("cache").exists()  # refused before any work
+
+
+def test_jsonl_dash_is_a_usage_error(cli, seeds: Path, models: list[str]) -> None:
+    status, out, err = cli("run", seeds, *models, "--jsonl", "-")
+    assert status == 2 and out == ""
+    assert err == (
+        "translate-cli: error: --jsonl takes a file name, not - "
+        "(--json - writes the results to standard output)\n"
+    )
+    assert not Path("-").exists()
+
+
+def test_the_library_refuses_a_foreign_file_before_changing_it(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"[1]\n{")
+    with pytest.raises(NotJsonLines):
+        JsonlLog.open(path)
+    assert path.read_bytes() == b"[1]\n{"
+    path.write_bytes(b'{"path": "a.txt", "error": null}\n{"pa')  # a killed run: repaired as before
+    with JsonlLog.open(path) as log:
+        assert log.repaired and "a.txt" in log

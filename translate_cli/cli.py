@@ -345,6 +345,8 @@ def run_command(args: argparse.Namespace) -> int:
         path for path in (args.report, args.json, args.jsonl) if path is not None and path != STDOUT_NAME
     ]
     check_outputs(outputs, args.paths)
+    if args.jsonl is not None:
+        _check_jsonl(args.jsonl)
     stdout_format = _stdout_format(args)
     options = RunOptions(
         mt_model=settings.mt_model(args.mt_model),
@@ -632,6 +634,15 @@ class _BarProgress:
     def _show_count(self) -> None:
         if self.task is not None and self.total:
             self.bar.update(self.task, count=f"{self.done}/{self.total} {self.unit}")
+
+
+def _check_jsonl(path: Path) -> None:
+    """Refuse, before any work, `--jsonl -` and an existing file that is not JSON Lines."""
+    from .jsonl import check_jsonl
+
+    if path == STDOUT_NAME:
+        raise UsageError("--jsonl takes a file name, not - (--json - writes the results to standard output)")
+    check_jsonl(path)
 
 
 def _open_jsonl(path: Path | None) -> JsonlLog | None:

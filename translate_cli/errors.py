@@ -24,6 +24,10 @@ class UsageError(TranslateCliError):
     exit_status = 2
 
 
+class NotJsonLines(UsageError):
+    """An existing `--jsonl` file holds a line that is not a JSON object: not one a run wrote."""
+
+
 class PromptError(UsageError):
     """A summarizer prompt template is missing or malformed."""
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import IO
 
 from .data import ArticleResult
+from .errors import NotJsonLines
+from .printable import printable
 from .report import article_json
 
 
@@ -33,14 +35,15 @@ class JsonlLog:
 
         A last line without its newline (a run killed mid-write) is truncated away, and the
         inputs already written without an error are remembered, so that they are not repeated.
-        Raises OSError when the file cannot be read or written.
+        Raises NotJsonLines, before changing anything, when the file is not one a run wrote
+        (see `check_jsonl`), and OSError when it cannot be read or written.
         """
         path = Path(path)
         stream = open(path, "a+b")  # noqa: SIM115 - kept open for the whole run, closed by close()
         try:
             stream.seek(0)
             data = stream.read()
-            whole = data[: data.rfind(b"\n") + 1]
+            whole = _checked_whole_lines(path, data)
             if len(whole) < len(data):
                 stream.truncate(len(whole))
                 stream.flush()
@@ -82,15 +85,53 @@ class JsonlLog:
         self.close()
 
 
+def check_jsonl(path: Path) -> None:
+    """Raise NotJsonLines if `path` exists and is not a JSON Lines file a run could append to:
+    a whole line that is not a JSON object, or a cut-off last line that does not start like one
+    (a run killed mid-write leaves the start of an object, which is repaired; anything else is
+    someone's file, and truncating it would delete their last line). Changes nothing."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:  # missing (created by the run), or unreadable: opening it says why
+        return
+    _checked_whole_lines(Path(path), data)
+
+
+def _checked_whole_lines(path: Path, data: bytes) -> bytes:
+    """The whole lines of `data`, once every one of them is checked to be a JSON object."""
+    whole = data[: data.rfind(b"\n") + 1]
+    lines = whole.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not isinstance(_parsed(line), dict):
+            raise _not_json_lines(path, number)
+    if data[len(whole) :].strip() and not data[len(whole) :].lstrip().startswith(b"{"):
+        raise _not_json_lines(path, len(lines) + 1)
+    return whole
+
+
+def _not_json_lines(path: Path, number: int) -> NotJsonLines:
+    return NotJsonLines(
+        f"{printable(str(path))}: line {number} is not a JSON object, so --jsonl will not append to "
+        "it; give a new file or one that --jsonl wrote"
+    )
+
+
+def _parsed(line: bytes) -> object:
+    """The JSON value of a line, or None when it is not JSON."""
+    try:
+        return json.loads(line)
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+
+
 def _finished_inputs(data: bytes) -> set[str]:
     """The paths of the articles in whole JSON lines, less those whose last line is an error."""
     latest: dict[str, bool] = {}
     for line in data.splitlines():
-        try:
-            article = json.loads(line)
+        article = _parsed(line)
+        if isinstance(article, dict) and isinstance(article.get("path"), str):
             latest[article["path"]] = article.get("error") is None
-        except (ValueError, TypeError, KeyError):  # a foreign or damaged line: not ours to judge
-            continue
+        # any other object is not an article of ours: not ours to judge
     return {path for path, ok in latest.items() if ok}
 
 
