@@ -3,6 +3,7 @@ and never stops a run. Mounting needs root; where it is not allowed, those tests
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
@@ -194,3 +195,31 @@ def test_a_run_never_moves_aside_a_cache_that_another_run_is_writing(
     assert writer.wait(timeout=60) == 0
     assert not list(cache.glob("*.broken-*")), err
     assert entries(cache) >= before + 60  # the writer's results are in the cache, not set aside
+
+
+@pytest.mark.parametrize("kind", ["not sqlite", "other tables"])
+def test_cache_info_on_a_file_that_is_not_our_cache_changes_nothing(cli, kind: str) -> None:
+    cache = Path("cache")
+    cache.mkdir()
+    database = cache / "results.sqlite3"
+    if kind == "not sqlite":
+        database.write_bytes(b"my own notes, not a database\n")
+    else:
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            connection.execute("CREATE TABLE songs (title TEXT)")
+            connection.execute("INSERT INTO songs VALUES ('Lule borë')")
+            connection.commit()
+    before = {path.name: path.read_bytes() for path in cache.iterdir()}
+
+    status, out, err = cli("cache", "info")
+    assert status == 4, (out, err)
+    state = next(line for line in out.splitlines() if line.strip().startswith("state"))
+    assert "not a cache of translate-cli" in state and "`translate-cli cache clear`" in state
+    assert err == ""
+    assert {path.name: path.read_bytes() for path in cache.iterdir() if path.suffix != ".lock"} == before
+
+    status, out, err = cli("cache", "clear")  # as info says: moved aside, and a new cache started
+    assert status == 0, err
+    assert len(list(cache.glob("results.sqlite3.broken-*"))) == 1
+    status, out, _ = cli("cache", "info")
+    assert status == 0 and "healthy" in out

@@ -103,8 +103,13 @@ class ResultCache:
     Each such case adds one line to `warnings`. `state` says which case holds.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, move_foreign: bool = True) -> None:
+        """Open the cache in `directory`; with `move_foreign` False (for `cache info`, which must
+        change nothing), a file that is not a cache of ours is left alone and the cache unused."""
         self.directory = directory
+        self.move_foreign = move_foreign
+        #: Why the file is not a cache of translate-cli, when it was left alone; else None.
+        self.foreign: str | None = None
         self.path = directory / DATABASE_NAME
         self.warnings: list[str] = []
         self.lookups = StageLookups()
@@ -125,6 +130,8 @@ class ResultCache:
 
     def _open(self) -> None:
         foreign = self._header_problem()
+        if foreign is None and not self.move_foreign:
+            foreign = self._foreign_schema()
         if foreign is None:
             try:
                 connection, foreign = self._connect()
@@ -135,6 +142,10 @@ class ResultCache:
                 self._use(connection, writable=True)
                 return
             connection.close()
+        if not self.move_foreign:
+            self.foreign = foreign
+            self._fault(UNAVAILABLE, f"is not a cache of translate-cli ({foreign}); it was left alone")
+            return
         if self._move_aside(foreign):
             try:
                 connection, _ = self._connect()
@@ -154,6 +165,18 @@ class ResultCache:
         except OSError:
             return None  # missing (a new cache), or unreadable: SQLite will say which
         return "not an SQLite database" if header and header != _SQLITE_HEADER else None
+
+    def _foreign_schema(self) -> str | None:
+        """Why the file is not a cache of ours, judged through a read-only connection that
+        changes nothing (no WAL switch, no schema); None when it is ours, new, or unreadable."""
+        if not self.path.exists():
+            return None
+        try:
+            connection, foreign = self._connect(read_only=True)
+        except sqlite3.Error:  # damaged or unreadable: the ordinary opening says which
+            return None
+        connection.close()
+        return foreign
 
     def _connect(
         self, *, read_only: bool = False, immutable: bool = False, check: bool = True

@@ -50,7 +50,8 @@ exit status:
   1    some inputs failed; the others were processed and every output was written
   2    usage error: a bad option, prompt template or output path
   3    a model is unavailable or cannot be loaded
-  4    cache info or cache clear: the cache is damaged, or cannot be opened or cleared
+  4    cache info or cache clear: the cache is damaged or not translate-cli's, or
+       cannot be opened or cleared
   5    an output (report, JSON, JSON Lines) could not be written (disk full,
        I/O error); the other outputs were still written
   6    with --ray: Ray cannot be started or reached, or an actor died
@@ -674,16 +675,17 @@ def _write_outputs(result: RunResult, report: Path | None, json_path: Path | Non
 
 
 @contextmanager
-def _existing_cache(args: argparse.Namespace) -> Iterator[ResultCache | None]:
-    """The cache named by --cache-dir, or None when it has no file yet; warnings are printed."""
+def _existing_cache(args: argparse.Namespace, *, move_foreign: bool = True) -> Iterator[ResultCache | None]:
+    """The cache named by --cache-dir, or None when it has no file yet; warnings are printed,
+    except that the file is not a cache of ours when it is left alone (`cache.foreign` says it)."""
     directory = settings.cache_dir(args.cache_dir)
     if not (directory / DATABASE_NAME).exists():
         print(f"cache: {directory / DATABASE_NAME} (empty: no cache file yet)")
         yield None
         return
-    cache = ResultCache(directory)
+    cache = ResultCache(directory, move_foreign=move_foreign)
     try:
-        for warning in cache.warnings:
+        for warning in cache.warnings if cache.foreign is None else ():
             _print_error(warning, label="warning")
         yield cache
     finally:
@@ -693,23 +695,20 @@ def _existing_cache(args: argparse.Namespace) -> Iterator[ResultCache | None]:
 def cache_info_command(args: argparse.Namespace) -> int:
     """`translate-cli cache info`: location, state, entries per stage, size, and the model store.
 
-    Exits 4 when the cache file is damaged.
+    Exits 4 when the cache file is damaged or not a cache of translate-cli; changes nothing.
     """
     results_size, status = 0, EXIT_OK
-    with _existing_cache(args) as cache:
+    with _existing_cache(args, move_foreign=False) as cache:
         if cache is not None:
             print(f"cache: {cache.path}")
-            if cache.state == UNAVAILABLE:
-                raise CacheError(cache.warnings[0])
-            problem = cache.check()
-            if problem is not None or cache.state == DAMAGED:
-                problem = problem or "unreadable pages"
-                print(f"  {'state':<13} damaged ({problem}): `translate-cli cache clear` starts it anew")
+            if cache.foreign is not None:
+                print(
+                    f"  {'state':<13} not a cache of translate-cli ({printable(cache.foreign)}): "
+                    "`translate-cli cache clear` moves it aside and starts a new one"
+                )
                 status = CacheError.exit_status
             else:
-                print(f"  {'state':<13} {cache.state}")
-                for stage, count in cache.counts().items():
-                    print(f"  {stage:<13} {count:>8} entries")
+                status = _show_cache_state(cache)
             results_size = cache.size_bytes()
             print(f"  {'size':<13} {_human_size(results_size):>8}")
     store = _model_store(args)
@@ -719,6 +718,21 @@ def cache_info_command(args: argparse.Namespace) -> int:
     print(f"  {'size':<13} {_human_size(models_size):>8}")
     print(f"total: {_human_size(results_size + models_size)} in {store.parent}")
     return status
+
+
+def _show_cache_state(cache: ResultCache) -> int:
+    """Print the state of a cache of ours and its entries per stage; the exit status it earns."""
+    if cache.state == UNAVAILABLE:
+        raise CacheError(cache.warnings[0])
+    problem = cache.check()
+    if problem is not None or cache.state == DAMAGED:
+        problem = problem or "unreadable pages"
+        print(f"  {'state':<13} damaged ({problem}): `translate-cli cache clear` starts it anew")
+        return CacheError.exit_status
+    print(f"  {'state':<13} {cache.state}")
+    for stage, count in cache.counts().items():
+        print(f"  {stage:<13} {count:>8} entries")
+    return EXIT_OK
 
 
 def _model_store(args: argparse.Namespace) -> Path:
