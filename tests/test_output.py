@@ -144,6 +144,15 @@ def test_stdin_from_a_terminal_gets_a_hint(cli, models: list[str], monkeypatch: 
     assert STDIN_HINT not in cli("run", "-", *models, "--no-summary")[2]  # piped: no hint
 
 
+def test_standard_input_given_twice_is_one_input(
+    cli, models: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Ai tha se po vjen.")))
+    status, out, err = cli("run", "-", "-", *models, "--no-summary", "--format", "json")
+    assert status == 0, err
+    assert [article["path"] for article in json.loads(out)["articles"]] == ["<stdin>"]
+
+
 def test_help_has_examples_and_run_help_names_the_prompts(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])

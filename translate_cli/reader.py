@@ -51,15 +51,18 @@ def iter_inputs(paths: list[str], notes: list[str] | None = None) -> Iterator[st
     """Expand command-line paths: a file as is, a folder into its `*.txt` files, sorted.
 
     A file reached twice (named twice, or through a symlinked folder such as
-    `latest -> 2023-09`) is listed once. Problems inside a folder (an unreadable subfolder) are
-    yielded as InputError values in place of files, so that the rest of the folder is still
-    processed; a folder with nothing to read is an InputError too. Harmless findings, such as a
-    symlink loop that was skipped, are appended to `notes`.
+    `latest -> 2023-09`) is listed once, and so is standard input (`- -`). Problems inside a
+    folder (an unreadable subfolder) are yielded as InputError values in place of files, so
+    that the rest of the folder is still processed; a folder with nothing to read is an
+    InputError too. Harmless findings, such as a symlink loop that was skipped, are appended to
+    `notes`.
     """
     seen: set[str] = set()  # real paths of the files listed so far
     for path in paths:
         if path == STDIN:
-            yield path
+            if STDIN not in seen:  # read once: a second read would find it empty
+                seen.add(STDIN)
+                yield path
             continue
         items = list(_walk(Path(path), notes)) if Path(path).is_dir() else [path]
         if not items:
