@@ -132,6 +132,19 @@ def test_the_digest_is_sorted_by_date_and_titled_by_the_headline(run_news) -> No
     assert "(#article-2)" in rows[0]
 
 
+def test_the_digest_names_each_file_so_equal_titles_can_be_told_apart(cli, marian: Path) -> None:
+    for name in ("a", "b", "c", "d", "e|`x`"):
+        Path("news", name).mkdir(parents=True)
+        Path("news", name, "lajmi.txt").write_text("Kim takon Putinin.\n\nAi tha.", encoding="utf-8")
+    status, report, err = cli("run", "news", "--mt-model", marian, "--no-summary", "--format", "markdown")
+    assert status == 0, err
+    rows = report.split("## Digest\n\n", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    titles = {row.split("](#", 1)[0] for row in rows}
+    assert len(rows) == 5 and len(titles) == 1  # the same headline five times
+    names = [row.split(") (", 1)[1].split(") |", 1)[0] for row in rows]
+    assert names == ["a/lajmi.txt", "b/lajmi.txt", "c/lajmi.txt", "d/lajmi.txt", "e\\|\\`x\\`/lajmi.txt"]
+
+
 def test_stdin_from_a_terminal_gets_a_hint(cli, models: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     class Terminal(io.TextIOWrapper):
         def isatty(self) -> bool:

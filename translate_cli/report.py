@@ -94,8 +94,10 @@ def _digest_markdown(result: RunResult, names: dict[str, str], anchors: dict[str
     lines = ["## Digest", "", *header.split("\n")]
     ordered = sorted(result.articles, key=lambda a: (a.date is None, a.date or ""))  # stable: input order
     for article in ordered:
-        title = article.title() or names[article.source]
-        link = f"[{escape_markdown(title)}](#{anchors[article.source]})"
+        title, name = article.title(), names[article.source]
+        link = f"[{escape_markdown(title or name)}](#{anchors[article.source]})"
+        if title:  # the file too: articles with the same headline must be told apart
+            link += f" ({escape_markdown(name)})"
         row = f"| {article.date or '—'} | {link} | {_check_count(article, anchors[article.source])} |"
         if with_summary:
             if article.error is not None:
