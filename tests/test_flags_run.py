@@ -10,6 +10,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from translate_cli import RunOptions, run
 from translate_cli.checks import KINDS
 from translate_cli.data import Flag
@@ -64,3 +66,22 @@ def test_the_view_and_the_report_show_what_to_check(cli, seeds: Path, models: li
     assert "**Check these**" in report
     for anchor in re.findall(r"\]\(#(article-1-s\d+)\)", report):
         assert f'<a id="{anchor}"></a>⚑' in report  # each item links to a marked row
+
+
+def test_narrow_views_number_flagged_sentences_across_the_article(
+    cli, marian: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A headline, then a paragraph of three sentences: 1, then 2 to 4, as the text output counts.
+    Path("a.txt").write_text(
+        "Kim takon Putinin\n\nAi tha se po vjen. Ajo foli për Kosovën. Ata nuk erdhën.\n", encoding="utf-8"
+    )
+    args = ("run", "a.txt", "--mt-model", marian, "--no-summary")
+    _, text, _ = cli(*args, "--format", "text")
+    flagged = sorted(set(re.findall(r"sentence (\d+) \(", text)), key=int)
+    assert flagged and set(flagged) - {"1"}  # gibberish earns flags in the second paragraph too
+    for columns in ("80", "60"):  # a row per paragraph, and stacked
+        monkeypatch.setenv("COLUMNS", columns)
+        status, view, err = cli(*args, "--format", "view")
+        assert status == 0, err
+        numbers = sorted(set(re.findall(r"sentence (\d+):", view)), key=int)
+        assert numbers == flagged, (columns, view)

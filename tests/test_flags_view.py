@@ -104,6 +104,8 @@ def test_the_terminal_marks_flagged_sentences_shows_messages_and_counts(width: i
     assert f"{FLAG_MARK} Check 2 sentences (1 number, 1 negation) and the summary (1 fact)" in flat
     if width >= 100:  # a row per sentence: the marker sits on the flagged sentence
         assert re.search(rf"{FLAG_MARK} The court has scheduled", text)
+    else:  # a row per paragraph: messages name the sentence by its number in the article
+        assert "sentence 2: the original says 28 December" in flat
 
 
 def test_check_line_counts_sentences_not_flags() -> None:

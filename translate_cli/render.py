@@ -68,15 +68,20 @@ def render_article(article: ArticleResult, console: Console, *, name: str | None
 def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Table | Group:
     """The original and its translation: a row per sentence when wide, per paragraph when
     narrower, and stacked one under the other on a narrow terminal."""
+    # Each paragraph's first sentence, counted across the article as the text output and the
+    # report count them: a paragraph row's flag messages name sentences by these numbers.
+    firsts = [1]
+    for paragraph in paragraphs:
+        firsts.append(firsts[-1] + len(paragraph.sentences))
     if width < STACKED_WIDTH:
         blocks = []
-        for paragraph in paragraphs:
+        for paragraph, first in zip(paragraphs, firsts, strict=False):
             style = _KIND_STYLES.get(paragraph.kind, "")
             blocks += [
                 Text.assemble(
                     (STACKED_LABELS[0], "bold dim"), Text(paragraph.source, style=f"dim {style}".strip())
                 ),
-                _labelled(STACKED_LABELS[1], _paragraph_translation(paragraph, style)),
+                _labelled(STACKED_LABELS[1], _paragraph_translation(paragraph, style, first)),
                 Text(""),
             ]
         return Group(*blocks)
@@ -84,12 +89,12 @@ def side_by_side(paragraphs: tuple[TranslatedParagraph, ...], width: int) -> Tab
     table.add_column("Albanian", ratio=1, style="dim", overflow="fold")
     table.add_column("English", ratio=1, overflow="fold")
     by_sentence = width >= SENTENCE_ROWS_WIDTH
-    for paragraph in paragraphs:
+    for paragraph, first in zip(paragraphs, firsts, strict=False):
         style = _KIND_STYLES.get(paragraph.kind, "")
         rows = (
             [(s.source, _sentence_text(s, style)) for s in paragraph.sentences]
             if by_sentence
-            else [(paragraph.source, _paragraph_translation(paragraph, style))]
+            else [(paragraph.source, _paragraph_translation(paragraph, style, first))]
         )
         for number, (source, translation) in enumerate(rows, start=1):
             table.add_row(Text(source, style=style), translation, end_section=number == len(rows))
@@ -123,10 +128,12 @@ def _flag_message(message: str, *, indent: int = 2) -> Padding:
     return Padding(grid, (0, 0, 0, indent))
 
 
-def _paragraph_translation(paragraph: TranslatedParagraph, style: str) -> Text | Group:
+def _paragraph_translation(paragraph: TranslatedParagraph, style: str, first: int) -> Text | Group:
+    """A paragraph's translation; flagged sentences are named by their number in the article,
+    `first` being that of the paragraph's first sentence."""
     parts = [_translation_text(s.translation, s.low_quality, style) for s in paragraph.sentences]
     text = Text(" ").join(part for part in parts if part.plain)
-    flagged = [(number, s) for number, s in enumerate(paragraph.sentences, start=1) if s.flags]
+    flagged = [(number, s) for number, s in enumerate(paragraph.sentences, start=first) if s.flags]
     if not flagged:
         return text
     # A row per paragraph: the marker cannot sit on its sentence, so each message names it.
