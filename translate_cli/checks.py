@@ -1251,9 +1251,9 @@ def _english_has(
     return False
 
 
-def _source_names(source: str) -> tuple[list[_Name], set[str], set[str], set[str]]:
-    """Names the English should carry; English forms the source accounts for; folded source words;
-    folded words of the runs of capitalised words taken for names (Marco Rubio: not cognates).
+def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
+    """Names the English should carry; English forms the source accounts for; the folded words of
+    the runs of capitalised words taken for names (Marco Rubio: not cognates).
 
     A name is a gazetteer entry, an acronym, or a run of adjacent capitalised words that are not
     translated words (titles, institution words, adjectives such as Perëndimor or Përgjithshëm).
@@ -1366,7 +1366,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str], set[str
         shown = " ".join([tokens[k].text for k in run[:-1]] + [_display_name(last.text)])
         names.append(_Name(shown, (), _sq_keys(last.folded), _acronym_after(source, last)))
     name_words = {tokens[k].folded for run in runs for k in run}
-    return names, allowed, {t.folded for t in tokens}, name_words
+    return names, allowed, name_words
 
 
 @functools.cache
@@ -1488,7 +1488,7 @@ def _acronym_after(source: str, token: _Token) -> str:
 
 
 def _name_flags(source: str, translation: str) -> list[Flag]:
-    names, allowed, source_words, name_words = _source_names(source)
+    names, allowed, name_words = _source_names(source)
     target_tokens = _tokens(translation)
     target_keys = [_en_keys(t.folded) for t in target_tokens]
     target_folded = fold(translation)
@@ -1517,19 +1517,7 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             missing.append(name.shown)
             if name.english == (name.shown,) and _is_acronym(name.shown):
                 unknown_acronyms.append(name.shown)
-    first_names = _first_names(_tokens(source), source, albanian=True)
-    name_words |= {name for surname, names in first_names.items() if surname in name_words for name in names}
-    extra = _extra_names(
-        target_tokens,
-        allowed,
-        [_sq_keys(w) for w in source_words],
-        source_words,
-        translation,
-        first_names,
-        _cognates(source_words - name_words),
-        quoted_titles=bool(_quoted_spans(source)),
-        reference_text=source,
-    )
+    extra = _extra_names(target_tokens, translation, _Reference.albanian(source, allowed, name_words))
     missing += _case_endings_kept(source, target_words)
     spare = _english_institution_names(target_tokens, translation) - _source_institution_names(source)
     missing, extra = _pair_acronyms(missing, unknown_acronyms, extra, spare)
@@ -1617,30 +1605,66 @@ def _source_institution_names(source: str) -> int:
     )
 
 
-def _extra_names(
-    tokens: list[_Token],
-    allowed: set[str],
-    reference_keys: list[frozenset[str]],
-    reference_words: set[str],
-    text: str = "",
-    first_names: dict[str, tuple[str, ...]] | None = None,
-    cognates: frozenset[str] = frozenset(),
-    quoted_titles: bool = False,
-    english_reference: bool = False,
-    reference_text: str = "",
-) -> list[str]:
-    """Capitalised English words that the reference text does not account for.
+@dataclass(frozen=True)
+class _Reference:
+    """What a reference text (the Albanian original, or the English article of a summary) accounts
+    for in an English text that renders it."""
 
-    `first_names` maps each surname of the reference written after a first name to those first
-    names (see _first_names)."""
-    first_names = first_names or {}
-    initials = _name_initials(reference_text) if reference_text else set()
+    text: str  # the reference itself
+    english: bool  # an English article (for a summary) rather than the Albanian original
+    words: frozenset[str]  # its folded words
+    keys: tuple[frozenset[str], ...]  # the stems of each of its words (Albanian or English keys)
+    allowed: frozenset[str] = frozenset()  # English forms its names and words account for (_source_names)
+    first_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # surname → first names (_first_names)
+    cognates: frozenset[str] = frozenset()  # see _cognates
+
+    @classmethod
+    def albanian(cls, source: str, allowed: set[str], name_words: set[str]) -> _Reference:
+        """An Albanian original, with what _source_names found in it."""
+        tokens = _tokens(source)
+        words = frozenset(t.folded for t in tokens)
+        first_names = _first_names(tokens, source, albanian=True)
+        # The words of names are not cognates: "Mark" does not translate "Marco".
+        name_words = name_words | {
+            n for surname, names in first_names.items() if surname in name_words for n in names
+        }
+        return cls(
+            source,
+            False,
+            words,
+            tuple(_sq_keys(w) for w in words),
+            frozenset(allowed),
+            tuple(first_names.items()),
+            _cognates(words - name_words),
+        )
+
+    @classmethod
+    def english_article(cls, article: str) -> _Reference:
+        """The English article a summary is checked against."""
+        tokens = _tokens(article)
+        words = frozenset(t.folded for t in tokens)
+        first_names = _first_names(tokens, article, albanian=False)
+        return cls(
+            article, True, words, tuple(_en_keys(w) for w in words), first_names=tuple(first_names.items())
+        )
+
+
+def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list[str]:
+    """Capitalised words of an English text (tokens of `text`) that the reference does not account for."""
+    allowed, reference_keys, reference_words = (
+        set(reference.allowed),
+        list(reference.keys),
+        set(reference.words),
+    )
+    first_names = dict(reference.first_names)
+    english_reference = reference.english
+    initials = _name_initials(reference.text)
     expanded = _expansions(tokens, text, reference_words)
-    if english_reference and reference_text:
-        initials |= _word_initials(reference_text)
+    if english_reference:
+        initials |= _word_initials(reference.text)
     # A quoted title in the original ("Shtëpia e heshtjes") is translated word for word in the
     # English ('House of Silence'): its capitals are a title's, not names.
-    quoted = _quoted_spans(text) if quoted_titles else []
+    quoted = _quoted_spans(text) if not english_reference and _quoted_spans(reference.text) else []
     common = _english_common() | _spelled_out_acronyms(tokens, text)
     content = [t for t in tokens if len(t.text) >= 4]
     if len(content) >= 6 and all(_is_capitalised(t.text) for t in content):
@@ -1683,8 +1707,8 @@ def _extra_names(
             continue
         if len(word) >= 5 and f"{word[:5]}*" in allowed:
             continue  # "Afghan" for a country named in the original (Afganistani)
-        if _cognate(word) in cognates or any(
-            _cognate_spelling(k) in cognates for k in _en_keys(word) if len(k) >= 4
+        if _cognate(word) in reference.cognates or any(
+            _cognate_spelling(k) in reference.cognates for k in _en_keys(word) if len(k) >= 4
         ):
             continue  # "Political Community" for "Komunitetit Politik", "Crime" for "Krimit": translated
         following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
@@ -2118,17 +2142,7 @@ def check_summary(translation: str, summary: str) -> tuple[Flag, ...]:
     flags = _number_and_month_flags(translation, summary, False, "the summary")
     if not any(flag.kind == NUMBER for flag in flags):
         flags += _unit_flags(translation, summary)
-    reference = _tokens(translation)
-    extra = _extra_names(
-        [t for t in _tokens(summary)],
-        set(),
-        [_en_keys(t.folded) for t in reference],
-        {t.folded for t in reference},
-        summary,
-        _first_names(reference, translation, albanian=False),
-        english_reference=True,
-        reference_text=translation,
-    )
+    extra = _extra_names(_tokens(summary), summary, _Reference.english_article(translation))
     flags += _report_names([], extra, "the article", "the summary", missing_too=False)
     return tuple(sorted(flags, key=lambda f: KINDS.index(f.kind)))
 
