@@ -519,3 +519,16 @@ def test_parties_of_the_data_are_checked_inside_translated_names() -> None:
         source, "Nik Gjeloshaj, leader of the Democratic Union of Albanians, became deputy PM."
     )
     assert NAME in kinds(flags)
+
+
+@pytest.mark.parametrize(
+    ("translation", "copied"),
+    [
+        ("Muslims celebrate Fitër Bajramin today.", True),
+        ("The MPs of the Kuvendit voted for the law.", True),
+        ("Muslims celebrate Eid al-Fitr today, and the MPs of the Assembly voted for the law.", False),
+    ],
+)
+def test_an_inflected_translated_word_copied_into_the_english(translation: str, copied: bool) -> None:
+    source = "Myslimanët festojnë sot Fitër Bajramin, ndërsa deputetët e Kuvendit votuan ligjin."
+    assert (UNTRANSLATED in kinds(check_sentence(source, translation))) is copied

@@ -419,6 +419,7 @@ def _untranslated(source: str, translation: str) -> Flag | None:
         _albanian_run(translation)
         or _copied_run(source, translation)
         or _copied_albanian_word(source, translation)
+        or _copied_common_noun(source, translation)
     )
     if run:
         return Flag(UNTRANSLATED, f"the English keeps Albanian words (“{run}”)")
@@ -447,6 +448,22 @@ def _copied_albanian_word(source: str, translation: str) -> str:
 
 #: Endings of Albanian words that no English word of six letters or more has.
 _SQ_INFLECTED = ("ore", "ave", "eve", "uar", "uara", "ohet", "ojne", "uan", "ise", "ine", "shem", "shme")
+
+
+def _copied_common_noun(source: str, translation: str) -> str:
+    """A capitalised Albanian word that is translated, not a name, copied into the English in its
+    inflected form ("Fitër Bajramin", "the Kuvendit"), or ""."""
+    source_words = {t.text for t in _tokens(source)}
+    titles = _titles()
+    translated = titles["institution"] | titles["title"]
+    holidays = tuple(stem for stem, _ in _demonyms())
+    for token in _tokens(translation):
+        if not _is_capitalised(token.text) or token.text not in source_words or len(token.folded) < 5:
+            continue
+        inflected = token.folded.endswith(("in", "it", "ut", "es", "en", "ve", "se", "ne"))
+        if inflected and (_sq_stems(token.folded) & translated or token.folded.startswith(holidays)):
+            return token.text
+    return ""
 
 
 def _ablative_plural(folded: str) -> bool:
