@@ -532,3 +532,47 @@ def test_parties_of_the_data_are_checked_inside_translated_names() -> None:
 def test_an_inflected_translated_word_copied_into_the_english(translation: str, copied: bool) -> None:
     source = "Myslimanët festojnë sot Fitër Bajramin, ndërsa deputetët e Kuvendit votuan ligjin."
     assert (UNTRANSLATED in kinds(check_sentence(source, translation))) is copied
+
+
+# --------------------------------------------------------------------------- after the ninth held-out set
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (
+            "Një tërmet 4,2 të shkallës Rihter u ndje në Korçë.",
+            "A 4.2 quake on the Richter scale was felt in Korçë.",
+        ),
+        ("Lumi Vjosa u shpall park kombëtar.", "The Vjosa River was declared a national park."),
+        ("Hasani takoi Përfaqësuesin e Lartë të BE-së.", "Hasani met the EU High Representative."),
+        (
+            "Me rastin e Ditës së Mësuesit, Osmani dekoroi 10 mësues.",
+            "For Teachers' Day, Osmani decorated 10 teachers.",
+        ),
+        ("Sindikatat thonë se rritja s'mjafton.", "Unions say the rise falls short."),
+    ],
+)
+def test_faithful_translations_after_the_ninth_set(source: str, translation: str) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [
+        "The agency njoftoi se inflacioni was 2.8 percent.",
+        "The government will raise the paga minimale to 50,000 lek.",
+        "Albanian parties in Malin e Zi failed to agree.",
+    ],
+)
+def test_more_albanian_left_in_the_english(translation: str) -> None:
+    source = (
+        "Agjencia njoftoi se inflacioni ishte 2,8 për qind; qeveria do të rrisë pagën, paga minimale "
+        "bëhet 50 mijë lekë; partitë shqiptare në Malin e Zi nuk u morën vesh."
+    )
+    assert UNTRANSLATED in kinds(check_sentence(source, translation))
+
+
+def test_places_in_their_albanian_nominative_are_not_untranslated() -> None:
+    source = "Shkëndija fitoi në Tetovë, ndërsa në Gjakovë u shpërndanë pako."
+    assert check_sentence(source, "Shkendija won in Tetovë, while packages were handed out in Gjakovë.") == ()

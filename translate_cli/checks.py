@@ -182,6 +182,8 @@ def _en_keys(folded: str) -> frozenset[str]:
         keys.add(folded[:-1])
     if len(folded) >= 5 and folded.endswith("s"):
         keys.add(folded[:-1])
+    if "ch" in folded:
+        keys.add(folded.replace("ch", "h"))  # German ch is Albanian h: Richter is Rihter, München Mynih
     if len(folded) >= 5 and folded[-2:] in ("er", "el") and folded[-3] not in "aeiouy":
         # An Albanian place in its own spelling drops the ë of "-ër" when inflected: an English
         # "Gjadër" (folded "gjader") renders "Gjadrit", "Dibër" renders "Dibrës".
@@ -452,16 +454,31 @@ _SQ_INFLECTED = ("ore", "ave", "eve", "uar", "uara", "ohet", "ojne", "uan", "ise
 
 def _copied_common_noun(source: str, translation: str) -> str:
     """A capitalised Albanian word that is translated, not a name, copied into the English in its
-    inflected form ("Fitër Bajramin", "the Kuvendit"), or ""."""
-    source_words = {t.text for t in _tokens(source)}
+    inflected form ("Fitër Bajramin", "the Kuvendit", "in Malin e Zi"), or ""."""
+    source_tokens = _tokens(source)
+    source_words = {t.text for t in source_tokens}
+    # Words of places whose English name is another ("Malin e Zi": Montenegro)
+    exonyms = {
+        source_tokens[k].folded
+        for start, end, entry in _gazetteer_matches(source_tokens)
+        if entry.kind != "person"
+        for k in range(start, end)
+        # inflected ("Malin", not "Mal"), and not a word of the English name
+        if source_tokens[k].folded not in entry.sq
+        and source_tokens[k].folded not in {fold(w) for e in entry.en for w in e.split()}
+    }
     titles = _titles()
     translated = titles["institution"] | titles["title"]
     holidays = tuple(stem for stem, _ in _demonyms())
     for token in _tokens(translation):
-        if not _is_capitalised(token.text) or token.text not in source_words or len(token.folded) < 5:
+        if not _is_capitalised(token.text) or token.text not in source_words or len(token.folded) < 4:
             continue
         inflected = token.folded.endswith(("in", "it", "ut", "es", "en", "ve", "se", "ne"))
-        if inflected and (_sq_stems(token.folded) & translated or token.folded.startswith(holidays)):
+        if inflected and (
+            _sq_stems(token.folded) & translated
+            or token.folded.startswith(holidays)
+            or token.folded in exonyms
+        ):
             return token.text
     return ""
 
@@ -475,9 +492,9 @@ def _ablative_plural(folded: str) -> bool:
 def _copied_run(source: str, translation: str) -> str:
     """Lower-case words of the original copied into the English, or "".
 
-    Two or three lower-case words in a row that the original has in that order, one of them plainly
-    Albanian ("do të falet", "liturgjinë e"): names and numbers are written alike in both languages,
-    but ordinary words are not."""
+    Two or three lower-case words in a row that the original has in that order, plainly Albanian
+    ("do të falet", "liturgjinë e", "paga minimale") or three of which two are long ("njoftoi se
+    inflacioni"): names and numbers are written alike in both languages, but ordinary words are not."""
 
     def runs(text: str) -> list[list[_Token]]:
         found: list[list[_Token]] = [[]]
@@ -502,6 +519,16 @@ def _copied_run(source: str, translation: str) -> str:
             for t in tokens
         )
 
+    def ending(tokens: list[_Token]) -> bool:
+        return any(
+            len(t.folded) >= 6 and t.folded.endswith(_SQ_INFLECTED + _SQ_ADJECTIVE_ENDINGS) for t in tokens
+        )
+
+    def long_words(tokens: list[_Token]) -> bool:
+        # "lekë per kilogram" is English too: the currency and English words do not count
+        shared = _CURRENCY | _ENGLISH_WORDS | _EN_STOP
+        return sum(len(t.folded) >= 4 and t.folded not in shared for t in tokens) >= 2
+
     source_runs = runs(source)
     trigrams = {g for r in source_runs for g in grams(r, 3)}
     bigrams = {g for r in source_runs for g in grams(r, 2)}
@@ -509,7 +536,11 @@ def _copied_run(source: str, translation: str) -> str:
         for k in range(len(run)):
             for n, copied in ((3, trigrams), (2, bigrams)):
                 words = run[k : k + n]
-                if len(words) == n and tuple(t.folded for t in words) in copied and albanian(words):
+                if len(words) < n or tuple(t.folded for t in words) not in copied:
+                    continue
+                # Three words of four letters or more in the original's order are not English
+                # ("njoftoi se inflacioni"); two need an Albanian letter or ending ("paga minimale").
+                if albanian(words) or (n == 3 and long_words(words)) or (n == 2 and ending(words)):
                     return " ".join(t.text for t in words)
     return ""
 
@@ -1971,7 +2002,8 @@ def _inside_institution_names(tokens: list[_Token], text: str) -> set[int]:
         # Not through a possessive: in "Gostivar's Pasha Mosque" the owner is a name, not a word
         # of the institution's name ("People's" is a common word and is passed over anyway).
         between = text[tokens[left].end : tokens[right].start] if text else " "
-        return not between.strip() and not tokens[left].text.endswith(("'s", "’s"))
+        plural_possessive = between.strip() in ("'", "’") and tokens[left].text.endswith("s")  # Teachers' Day
+        return (not between.strip() or plural_possessive) and not tokens[left].text.endswith(("'s", "’s"))
 
     for i, token in enumerate(tokens):
         if token.folded not in heads or not _is_capitalised(token.text):
@@ -2031,7 +2063,7 @@ _EN_NEGATION = re.compile(
     # "pa punë": jobless; "pa leje": unlicensed (un-) or permitless
     r"\w{3,}less|"
     # "nuk ka pasur mjekë të mjaftueshëm": "has been short of doctors"
-    r"short of|shortages?|scarc\w*)\b",
+    r"short of|shortages?|scarc\w*|f(?:alls?|ell|alling) short)\b",
     re.IGNORECASE,
 )
 # A paraphrase is no negation when the original negates the very verb it paraphrases: "nuk do të
