@@ -576,3 +576,74 @@ def test_more_albanian_left_in_the_english(translation: str) -> None:
 def test_places_in_their_albanian_nominative_are_not_untranslated() -> None:
     source = "Shkëndija fitoi në Tetovë, ndërsa në Gjakovë u shpërndanë pako."
     assert check_sentence(source, "Shkendija won in Tetovë, while packages were handed out in Gjakovë.") == ()
+
+
+# ------------------------------------------------------- English words (SCOWL), after the eighth set
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        # words of the language capitalised in translated names are no names
+        (
+            "Shqipëria zbriti në vendin e 99-të në Indeksin Botëror të Lirisë së Shtypit.",
+            "Albania fell to 99th place in the World Press Freedom Index.",
+        ),
+        ("Kryepeshkopi Joan foli për paqen.", "Archbishop Joan spoke about peace."),
+        # a source acronym kept as it is, a board, Latin in both languages
+        ("Sipas KQZ-së, PS fitoi 83 mandate.", "According to the KQZ, the SP won 83 seats."),
+        (
+            "Këshilli Drejtues i RTK-së shkarkoi drejtoreshën.",
+            "The RTK Board of Directors dismissed the director.",
+        ),
+        ("Ambasadori u shpall persona non grata.", "The ambassador was declared persona non grata."),
+    ],
+)
+def test_faithful_translations_with_english_words_in_names(source: str, translation: str) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [
+        "US Secretary of State Mark Rubio spoke with Hasani.",  # an English word, but a wrong first name
+        "Secretary of State Marco Rubio spoke with Hasani in Turkey.",  # a country, though "turkey" is a word
+    ],
+)
+def test_english_words_that_are_names_are_still_checked(translation: str) -> None:
+    source = "Sekretari amerikan i Shtetit, Marco Rubio, bisedoi me Hasanin."
+    assert NAME in kinds(check_sentence(source, translation))
+
+
+def test_a_name_ending_in_an_english_word_is_one_name() -> None:
+    article = "The verdict against Thaçi will be announced on 28 December."
+    flags = check_summary(article, "The verdict, his lawyer Karim Khan said, comes on 28 December.")
+    assert [f.message for f in flags] == ["the summary names Karim Khan; the article does not"]
+
+
+def test_a_half_translated_sentence_is_still_checked_for_numbers_and_negation() -> None:
+    source = "Kuvendi miratoi buxhetin me 78 vota pro dhe 45 kundër, tha Malaj."
+    flags = check_sentence(
+        source, "Parliament miratoi buxhetin with 87 votes in favour and 45 kundër, said Malaj."
+    )
+    assert {UNTRANSLATED, NUMBER} <= kinds(flags)
+    copied = check_sentence(source, source)
+    assert kinds(copied) == {UNTRANSLATED}  # a copy says so once
+
+
+def test_numbers_are_shown_with_thousands_separators_and_turkey_by_its_usual_name() -> None:
+    assert (
+        "the original says 2,000"
+        in check_sentence("Erdogan fitoi 2.000 vota.", "Erdogan won 20,000 votes.")[0].message
+    )
+    assert "Turkey" in check_sentence("Erdogan vizitoi Turqinë.", "Erdogan visited Greece.")[0].message
+
+
+def test_the_english_word_list_is_packaged_with_its_licence() -> None:
+    from importlib import resources
+
+    folder = resources.files("translate_cli").joinpath("checkdata")
+    assert "Kevin Atkinson" in folder.joinpath("english_words.LICENSE").read_text("utf-8")
+    from translate_cli.checks import _is_english_word
+
+    assert _is_english_word("files") and _is_english_word("borders") and not _is_english_word("kurti")

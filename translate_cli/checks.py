@@ -16,6 +16,7 @@ import bisect
 import dataclasses
 import difflib
 import functools
+import gzip
 import itertools
 import math
 import re
@@ -241,6 +242,8 @@ def _gazetteer() -> tuple[_Entry, ...]:
             en_names = [english[code], english[code].replace("&", "and")]
             if code == "US":
                 en_names += ["US", "U.S.", "America", "American", "USA"]
+            if code == "TR":
+                en_names.insert(0, "Turkey")  # CLDR's "Türkiye" is rarer in English news
             entries.append(_Entry(tuple(fold(sq_name.replace("-", " ")).split()), tuple(en_names), "country"))
     entries += _cldr_cities({entry.sq for entry in entries})
     return tuple(sorted(entries, key=lambda e: -len(e.sq)))
@@ -306,6 +309,34 @@ def _demonym_adjectives() -> frozenset[str]:
     """English words of the demonym table that are not country names: Serbian, Albanians, Catholic."""
     countries = {fold(e) for entry in _gazetteer() if entry.kind == "country" for e in entry.en}
     return frozenset(w for _, english in _demonyms() for w in english if w not in countries)
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """Common English words in lower case (SCOWL's Hunspell dictionaries, english_words.txt.gz)."""
+    raw = resources.files("translate_cli").joinpath("checkdata", "english_words.txt.gz").read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def _is_english_word(folded: str) -> bool:
+    """Whether a folded word is a common English word or a regular inflection of one ("Files",
+    "Borders": plural, past and -ing endings are undone)."""
+    words = _english_words()
+    if folded in words:
+        return True
+    candidates = []
+    if folded.endswith("ies"):
+        candidates.append(folded[:-3] + "y")
+    if folded.endswith("es"):
+        candidates.append(folded[:-2])
+    if folded.endswith("s"):
+        candidates.append(folded[:-1])
+    if folded.endswith("ed"):
+        candidates += [folded[:-2], folded[:-1]]
+    if folded.endswith("ing"):
+        candidates += [folded[:-3], folded[:-3] + "e"]
+    return any(c in words for c in candidates if len(c) >= 3)
 
 
 @functools.cache
@@ -393,6 +424,9 @@ def _words_without_names(text: str) -> str:
     return " ".join(t.folded for t in _tokens(text) if not _is_capitalised(t.text))
 
 
+_COPY = "the English is a copy of the original"
+
+
 def _untranslated(source: str, translation: str) -> Flag | None:
     if source.strip() and not translation.strip():
         return Flag(UNTRANSLATED, "the English is empty")
@@ -404,7 +438,7 @@ def _untranslated(source: str, translation: str) -> Flag | None:
         source_words == translation_words
         or (len(source_words) >= 8 and _similar(source_words, translation_words))
     ):
-        return Flag(UNTRANSLATED, "the English is a copy of the original")
+        return Flag(UNTRANSLATED, _COPY)
     # Capitalised words are names, which look alike in both languages; Albanian letters (ë, ç) in a
     # lower-case word, or Albanian function words, are Albanian text left in the English.
     words = [t for t in _tokens(translation) if not _is_capitalised(t.text) or t.initial]
@@ -489,6 +523,11 @@ def _ablative_plural(folded: str) -> bool:
     return len(folded) >= 6 and folded.endswith("esh") and not folded.endswith(("fresh", "thresh"))
 
 
+#: Latin phrases that Albanian and English both use as they are.
+_SHARED_PHRASES = ("persona non grata", "de facto", "de jure", "status quo", "ad hoc", "in absentia",
+                   "ex officio", "pro bono", "per capita", "vice versa", "a priori")  # fmt: skip
+
+
 def _copied_run(source: str, translation: str) -> str:
     """Lower-case words of the original copied into the English, or "".
 
@@ -540,6 +579,8 @@ def _copied_run(source: str, translation: str) -> str:
                     continue
                 # Three words of four letters or more in the original's order are not English
                 # ("njoftoi se inflacioni"); two need an Albanian letter or ending ("paga minimale").
+                if " ".join(t.folded for t in words) in " ".join(_SHARED_PHRASES):
+                    continue  # "persona non grata": Latin, in both languages
                 if albanian(words) or (n == 3 and long_words(words)) or (n == 2 and ending(words)):
                     return " ".join(t.text for t in words)
     return ""
@@ -597,7 +638,7 @@ def _show(x: float) -> str:
     for scale, word in ((1e9, "billion"), (1e6, "million")):
         if x >= scale and (x / scale) * 100 == int((x / scale) * 100):
             return f"{x / scale:g} {word}"
-    if x >= 10000 and x == int(x):
+    if x >= 1000 and x == int(x) and not 1900 <= x <= 2100:  # "2,000", but the year 2025
         return f"{int(x):,}"
     return f"{x:g}"
 
@@ -775,6 +816,8 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
                     hours = int(plain) % 12 + (12 if hour_suffix.group(1).lower() == "p" else 0)
                     candidates.add(("time", hours * 60))
                 shown = _show(plain)
+                if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw) and plain == int(plain):
+                    shown = f"{int(plain):,}"  # "2.000" is 2,000 however year-like
                 month = _month_near(text, start, end, months, names)
                 if month and plain == int(plain) and plain <= 31:
                     shown = f"{int(plain)} {month}"
@@ -1155,13 +1198,14 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
 # --------------------------------------------------------------------------- names
 
 _PARTICLES = {"i", "e", "te", "se"}
+_NAME_FUNCTION_WORDS = {"pa", "per", "dhe", "kunder", "ne", "mbi", "nga"}
 _INSTITUTION_LINKS_SQ = _PARTICLES | {"per", "dhe", "kunder"}  # "Gjykata ... kundër Korrupsionit"
 
 
 #: Endings of Albanian adjectives that are capitalised inside institutions' names: Zgjedhor, Rajonal,
 #: Politik, Kombëtare, Kushtetuese, Socialiste, Përgjithshëm.
 _SQ_ADJECTIVE_ENDINGS = ("or", "ore", "al", "ale", "ik", "ike", "iak", "iake", "ar", "are", "ian", "iane",
-                         "shem", "shme", "ist", "iste", "ese", "iv", "ive")  # fmt: skip
+                         "shem", "shme", "ist", "iste", "ese", "iv", "ive", "ues")  # fmt: skip
 #: Endings of the definite form of a noun (Kodi, Kodin, Komunitetit, Gjykata, Spitalit).
 _SQ_DEFINITE_ENDINGS = ("i", "in", "it", "ut", "un", "a", "ja", "es", "se", "en", "ne", "ve")  # -ve: Doganave
 #: English words for Albania that a translator adds as context.
@@ -1259,6 +1303,8 @@ def _word_match(word: str, token: _Token, entry: _Entry) -> int:
     """How well one token matches one word of a name: the length of the longest shared stem, or 0."""
     if word in _PARTICLES:
         return int(token.folded in _PARTICLES)
+    if word in _NAME_FUNCTION_WORDS:
+        return int(token.folded == word)  # "Reporterët pa Kufij": lower-case words of a name
     if entry.kind == "organisation" and len(entry.sq) == 1 and len(word) <= 6:
         return len(word) if token.text.isupper() and token.folded == word else 0  # SHBA, not "shba"
     if not _is_capitalised(token.text):
@@ -1326,6 +1372,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
         # English often keeps a place's Albanian spelling ("Dibër" for Dibrës, not "Debar"): it
         # renders the name as well as the exonym does.
         keys = _sq_keys(last) if entry.kind in ("place", "country") and len(last) >= 4 else frozenset()
+        if entry.kind == "organisation" and end - start == 1 and _is_acronym(tokens[start].text):
+            keys = frozenset({last})  # "KQZ" kept as it is for the CEC
         demonyms = frozenset(_demonyms_of(entry.en)) if entry.kind == "country" else frozenset()
         allowed |= demonyms
         # The first five letters stand for the demonyms the table does not list: "afgha" for Afghan.
@@ -1760,18 +1808,29 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
         ):
             continue  # "Political Community" for "Komunitetit Politik", "Crime" for "Krimit": translated
         following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
-        if (
+        before_surname = (
             following is not None
             and not _is_acronym(t.text)
             and _is_capitalised(following.text)
             and not text[t.end : following.start].strip()
             and following.folded not in common
             and _accounted(following.folded, allowed, reference_keys, reference_words)
-            and _first_name_fits(word, following.folded, first_names)
-        ):
-            # A first name before a surname that the original has: the translator wrote the
-            # person's full name ("Edi Rama" for "kryeministri Rama"), or spelled the original's
-            # first name another way ("Giorgos Gerapetritis" for "Jorgos Gerapetritis").
+        )
+        if before_surname:
+            if _first_name_fits(word, following.folded, first_names):
+                # A first name before a surname that the original has: the translator wrote the
+                # person's full name ("Edi Rama" for "kryeministri Rama"), or spelled the
+                # original's first name another way ("Giorgos Gerapetritis" for "Jorgos").
+                continue
+        elif (
+            _is_english_word(word)
+            and not _is_acronym(t.text)
+            and word not in _known_english_names()
+            and not (extra_end == t_index - 1 and not text[tokens[t_index - 1].end : t.start].strip())
+        ):  # (after an unaccounted name word it goes on that name: "Karim Khan")
+            # A word of the language, capitalised in a translated name or title ("Fundamentals",
+            # "Archbishop", "Reporters Without Borders"); but "Mark" for the original's "Marco"
+            # before Rubio is still a wrong first name.
             continue
         if word in reference_words:
             continue
@@ -2127,14 +2186,16 @@ def check_sentence(source: str, translation: str) -> tuple[Flag, ...]:
     if not source.strip():
         return ()
     untranslated = _untranslated(source, translation)
-    if untranslated is not None:
-        # Names read alike in both languages, so a name swapped in a copied or half-translated
-        # sentence is still worth saying; numbers, months and negation would only repeat that the
-        # words are Albanian.
-        if not translation.strip():
-            return (untranslated,)
+    if untranslated is not None and not translation.strip():
+        return (untranslated,)
+    if untranslated is not None and untranslated.message == _COPY:
+        # A copy: names read alike in both languages, so a name swapped in it is still worth
+        # saying; numbers, months and negation would only repeat that the words are Albanian.
         return (untranslated, *_name_flags(source, translation))
-    flags = _number_and_month_flags(source, translation, True, "the English")
+    # A half-translated sentence is still checked whole: "Parliament miratoi buxhetin with 87
+    # votes" keeps Albanian words and has a wrong number.
+    flags = [untranslated] if untranslated is not None else []
+    flags += _number_and_month_flags(source, translation, True, "the English")
     flags += _name_flags(source, translation)
     negation = _negation_flag(source, translation)
     if negation is not None:

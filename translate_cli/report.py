@@ -266,7 +266,7 @@ def _check_these_text(article: ArticleResult) -> str:
             if sentence.flags:
                 words = sentence.translation.split()
                 start = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
-                messages = "; ".join(flag.message for flag in sentence.flags)
+                messages = " · ".join(flag.message for flag in sentence.flags)
                 lines.append(f"{FLAG_MARK} sentence {position} (“{start}”): {messages}")
     return "\n".join(["Check these:", *lines]) if lines else ""
 
