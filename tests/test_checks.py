@@ -522,3 +522,9 @@ def test_confidence_ranks_run_from_the_least_to_the_most_confident_sentence() ->
     assert confidence_ranks(sentences[:1]) == {0: 1.0}
     annotated = annotate_article(_article(sentences)).paragraphs[0].sentences
     assert [s.confidence for s in annotated] == [0.3333, 0.0, None, 0.3333, 1.0]
+
+
+def test_a_year_first_date_with_an_impossible_month_is_no_date() -> None:
+    # Found by test_number_like_noise_never_raises: "0000/13/0" raised IndexError.
+    check_sentence("0000/13/0", "0/31/0000")
+    assert check_sentence("Afati është 2025-11-20.", "The deadline is 2025-11-20.") == ()

@@ -738,8 +738,8 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
             year, month, day = int(first), int(second), int(third)
         else:
             day, month, year = int(first), int(second), int(third)
-        if not ((1 <= month <= 12 and 1 <= day <= 31 and len(third) in (2, 4)) or len(first) == 4):
-            continue
+        if not (1 <= month <= 12 and 1 <= day <= 31 and (len(third) in (2, 4) or len(first) == 4)):
+            continue  # not a date ("0000/13/0" has no 13th month)
         possible_months = {month}
         if not albanian and day <= 12 and match.group() not in original:  # 11/20/2025 or 20/11/2025
             possible_months.add(day)
