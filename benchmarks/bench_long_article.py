@@ -16,6 +16,7 @@ import argparse
 import os
 import platform
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -65,11 +66,30 @@ def measure(
     except subprocess.TimeoutExpired:
         child.kill()
         child.communicate()
-        outcome = f"still running after {limit:.0f} s, killed"
+        done = cached_entries(work / "cache")
+        outcome = f"still running after {limit:.0f} s, killed; cached by then: {done}"
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return wall, cpu, after.ru_maxrss / 1024, outcome  # maxrss: the largest child so far
+
+
+def cached_entries(cache: Path) -> str:
+    """Entries per stage in a run's cache, to tell how far a killed run got."""
+    try:
+        connection = sqlite3.connect(f"file:{cache / 'results.sqlite3'}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT stage, COUNT(*) FROM results GROUP BY stage").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return f"unknown ({error})"
+    return ", ".join(f"{count} {stage}" for stage, count in sorted(rows)) or "nothing"
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages: wall times on a shared machine depend on them."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
@@ -86,6 +106,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"load average before: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="bench-long-") as folder:
         work = Path(folder)
         build_marian(work / "marian")
@@ -98,6 +119,7 @@ def main() -> None:
             wall, cpu, peak, outcome = measure(article, work, run, args.limit, args.code.resolve())
             shown = f"{size / 1e6:.1f} MB ({paragraphs} paragraphs)"
             print(f"{shown}: {wall:.0f} s wall, {cpu:.0f} s CPU, peak RSS {peak:.0f} MB, {outcome}")
+            print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":
