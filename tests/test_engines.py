@@ -506,3 +506,16 @@ def test_auto_runs_on_the_gpu_with_an_engine_that_works_there(cli, seeds: Path, 
     }
     sentences = [s for p in document["articles"][0]["paragraphs"] for s in p["sentences"]]
     assert all(math.isfinite(s["score"]) for s in sentences)
+
+
+def test_the_backend_choices_come_from_one_list() -> None:
+    import argparse
+
+    from translate_cli import engines, settings
+    from translate_cli.cli import build_parser
+
+    parser = build_parser()
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    run_parser = subcommands.choices["run"]
+    backend = next(a for a in run_parser._actions if a.dest == "backend")
+    assert tuple(backend.choices) == settings.BACKENDS and engines.BACKENDS is settings.BACKENDS

@@ -170,3 +170,24 @@ def test_iter_inputs_lists_a_file_named_twice_once(tmp_path: Path) -> None:
     Path("a.txt").write_text(BODY, encoding="utf-8")
     os.symlink("a.txt", "b.txt")
     assert list(iter_inputs(["a.txt", "./a.txt", "b.txt"])) == ["a.txt"]
+
+
+def test_input_folders_are_listed_once_per_run(
+    cli, tmp_path: Path, translate_only: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_cli import reader
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(BODY, encoding="utf-8")
+    walked: list[Path] = []
+    walk = reader._walk
+
+    def counted(folder: Path, notes: list[str] | None) -> object:
+        walked.append(folder)
+        return walk(folder, notes)
+
+    monkeypatch.setattr(reader, "_walk", counted)
+    status, document, _, err = run_json(cli, tmp_path / "in", *translate_only)
+    assert status == 0, err
+    assert walked == [tmp_path / "in"]  # the outputs were checked against the same listing
+    assert [a["path"] for a in document["articles"]] == [str(tmp_path / "in" / "a.txt")]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from translate_cli import RunOptions, hub, run
 from translate_cli.errors import ModelUnavailable
 from translate_cli.hub import resolve_models
 
@@ -55,3 +56,27 @@ def test_models_download_in_offline_mode_says_so(cli, marian: Path, bart: Path) 
     assert "run `translate-cli models download`" not in err  # not the advice to run this very command
     status, out, _ = cli("models", "download", "--mt-model", marian, "--summary-model", bart)
     assert status == 0 and str(marian) in out  # local folders need no download
+
+
+def test_the_library_and_the_cli_give_the_same_line(cli, article: str) -> None:
+    options = RunOptions(mt_model="./no-mt", summary_model="./no-sum", device="cpu")
+    with pytest.raises(ModelUnavailable) as raised:
+        run([article], options)
+    status, _, err = cli("run", article, "--mt-model", "./no-mt", "--summary-model", "./no-sum")
+    assert status == 3 and err == f"translate-cli: error: {raised.value}\n"
+    assert "2 models are unavailable" in err
+
+
+def test_models_are_found_once_per_run(
+    cli, article: str, models: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found: list[str] = []
+    find = hub.find_model
+
+    def counted(name: str) -> object:
+        found.append(name)
+        return find(name)
+
+    monkeypatch.setattr(hub, "find_model", counted)
+    assert cli("run", article, *models, "-q")[0] == 0
+    assert sorted(found) == sorted(models[1::2])  # each model once: the run uses what the CLI checked

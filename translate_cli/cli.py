@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import __version__, settings
 from .cache import DAMAGED, DATABASE_NAME, STAGES, UNAVAILABLE, ResultCache
-from .data import ArticleResult, RunOptions, RunResult, short_name
+from .data import ArticleResult, ModelInfo, RunOptions, RunResult, short_name
 from .errors import CacheError, ModelUnavailable, TranslateCliError, UsageError
 from .printable import printable
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from .jsonl import JsonlLog
     from .pipeline import RemoteStages
+    from .reader import InputList
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -184,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--backend",
-        choices=["auto", "ctranslate2", "transformers"],
+        choices=settings.BACKENDS,
         default="auto",
         help="inference engine (default auto: CTranslate2, falling back to transformers)",
     )
@@ -345,7 +346,10 @@ def run_command(args: argparse.Namespace) -> int:
     outputs = [
         path for path in (args.report, args.json, args.jsonl) if path is not None and path != STDOUT_NAME
     ]
-    check_outputs(outputs, args.paths)
+    from .reader import list_inputs
+
+    inputs = list_inputs(args.paths)  # the one listing: the run reads what was checked here
+    check_outputs(outputs, inputs)
     if args.jsonl is not None:
         _check_jsonl(args.jsonl)
     stdout_format = _stdout_format(args)
@@ -364,7 +368,9 @@ def run_command(args: argparse.Namespace) -> int:
         chunk_sentences=args.chunk_sentences
         or (settings.RAY_CHUNK_SENTENCES if _uses_ray(args) else settings.DEFAULT_CHUNK_SENTENCES),
     )
-    _check_models(options)
+    from .pipeline import resolve_run_models
+
+    models = resolve_run_models(options)  # before any work, every unavailable model named at once
     from rich.console import Console
 
     stderr = Console(stderr=True, no_color=args.color == "never" or None)
@@ -372,7 +378,7 @@ def run_command(args: argparse.Namespace) -> int:
     if "-" in args.paths and not args.quiet and _is_terminal(sys.stdin):
         _print_error(STDIN_HINT, label="note")
     shown = _StdoutOutput(stdout_format, stdout, tuple(args.paths), quiet=args.quiet)
-    result, output_failures = _stream_run(args, options, shown, stderr)
+    result, output_failures = _stream_run(args, options, shown, stderr, models, inputs)
     output_failures += _write_outputs(result, args.report, args.json)
     shown.finish(result)
 
@@ -389,17 +395,6 @@ def run_command(args: argparse.Namespace) -> int:
     if output_failures:
         return EXIT_OUTPUT_FAILED
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
-
-
-def _check_models(options: RunOptions) -> None:
-    """Fail before any work, naming every unavailable model at once (missing models are
-    downloaded here, unless offline)."""
-    from .hub import resolve_models
-
-    requests = [(options.mt_model, "--mt-model")]
-    if options.summarize:
-        requests.append((options.summary_model, "--summary-model"))
-    resolve_models(requests, hints={"--summary-model": "or translate only with --no-summary"})
 
 
 def _stdout_format(args: argparse.Namespace) -> str | None:
@@ -442,9 +437,9 @@ def _stdout_console(color: str) -> Console:
     return Console(no_color=color == "never" or None)
 
 
-def check_outputs(outputs: list[Path], inputs: list[str]) -> None:
+def check_outputs(outputs: list[Path], inputs: InputList) -> None:
     """Refuse, before any work, output paths that cannot be written or that name an input."""
-    from .reader import STDIN, iter_inputs
+    from .reader import STDIN
     from .report import check_output_path
 
     for output in outputs:
@@ -452,7 +447,7 @@ def check_outputs(outputs: list[Path], inputs: list[str]) -> None:
     targets = [os.path.realpath(output) for output in outputs]
     if len(set(targets)) < len(targets):
         raise UsageError("two outputs (--report, --json, --jsonl) name the same file")
-    files = [item for item in iter_inputs(inputs) if isinstance(item, str) and item != STDIN]
+    files = [item for item in inputs.items if isinstance(item, str) and item != STDIN]
     paths = {os.path.realpath(file) for file in files}
     for output, target in zip(outputs, targets, strict=True):
         if target in paths:
@@ -522,7 +517,12 @@ class _StdoutOutput:
 
 
 def _stream_run(
-    args: argparse.Namespace, options: RunOptions, shown: _StdoutOutput, stderr: Console
+    args: argparse.Namespace,
+    options: RunOptions,
+    shown: _StdoutOutput,
+    stderr: Console,
+    models: dict[str, ModelInfo],
+    inputs: InputList,
 ) -> tuple[RunResult, list[str]]:
     """Run, showing and appending (--jsonl) each article as soon as it is complete.
 
@@ -560,7 +560,9 @@ def _stream_run(
         with (
             _remote_stages(args, options) as remote,
             bar,
-            StreamingRun(args.paths, options, progress=progress, remote=remote) as stream,
+            StreamingRun(
+                args.paths, options, progress=progress, remote=remote, models=models, inputs=inputs
+            ) as stream,
         ):
             for article in stream:
                 if jsonl is not None and not failures:

@@ -31,9 +31,8 @@ from typing import Any, Protocol
 from .data import EngineIdentity, ModelInfo
 from .errors import ModelUnavailable, UsageError
 from .hub import read_config
+from .settings import BACKENDS, DEVICES
 
-BACKENDS = ("auto", "ctranslate2", "transformers")
-DEVICES = ("auto", "cpu", "cuda")
 #: Called with the number of inputs finished after each batch.
 BatchCallback = Callable[[int], None]
 #: What to install so that CTranslate2 finds cuBLAS 12 on any CUDA 12 or 13 machine.

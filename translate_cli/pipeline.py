@@ -29,10 +29,10 @@ from .data import (
 )
 from .engines import ModelEngine
 from .errors import InputError, TranslateCliError
-from .hub import file_digest, input_limit, model_family, model_fingerprint, resolve_model
+from .hub import file_digest, input_limit, model_family, model_fingerprint, resolve_models
 from .language import LanguageStage, language_warning
 from .prompts import PromptTemplate, load_prompt, prompt_for_family
-from .reader import iter_inputs, read_article
+from .reader import InputList, iter_inputs, read_article
 from .segment import LongSentenceStage, max_possible_tokens
 from .stage import CachedStage, Stage
 from .summarize import Seq2SeqSummarizer, SummaryStage
@@ -155,19 +155,22 @@ class StreamingRun:
         *,
         progress: Progress | None = None,
         remote: RemoteStages | None = None,
+        models: Mapping[str, ModelInfo] | None = None,
+        inputs: InputList | None = None,
     ) -> None:
         self.paths = list(paths)
+        self.inputs = inputs  # listed by the caller; else listed while iterating
         self.options = options = options or RunOptions()
         self.progress = progress or _NoProgress()
         self.started = datetime.now().astimezone().isoformat(timespec="seconds")
-        self.walk_notes: list[str] = []  # e.g. a symlink loop skipped in an input folder
+        # Notes from listing the inputs, e.g. a symlink loop skipped in an input folder.
+        self.walk_notes: list[str] = list(inputs.notes) if inputs is not None else []
         #: Most inputs and sentences held at once: stays flat however many inputs there are.
         self.peak_articles = 0
         self.peak_sentences = 0
-        self.models = {TRANSLATION: resolve_model(options.mt_model, option="--mt-model")}
+        self.models = dict(models) if models is not None else resolve_run_models(options)
         self.prompt = None
-        if options.summarize:
-            self.models[SUMMARY] = resolve_model(options.summary_model, option="--summary-model")
+        if SUMMARY in self.models:
             self.prompt = resolve_prompt(options.prompt, self.models[SUMMARY])
         self.cache: Cache = ResultCache(options.cache_dir) if options.use_cache else NullCache()
         try:
@@ -204,7 +207,8 @@ class StreamingRun:
     def __iter__(self) -> Iterator[ArticleResult]:
         chunk: list[Article | ArticleResult] = []
         sentences = 0
-        for path in iter_inputs(self.paths, self.walk_notes):
+        listed = self.inputs.items if self.inputs is not None else iter_inputs(self.paths, self.walk_notes)
+        for path in listed:
             item = _read(path, self.options.max_bytes)
             chunk.append(item)
             if isinstance(item, Article):
@@ -290,6 +294,21 @@ class StreamingRun:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def resolve_run_models(options: RunOptions) -> dict[str, ModelInfo]:
+    """The models of a run by role, found (or downloaded, unless offline) before any work.
+
+    Raises one ModelUnavailable that names every unavailable model, and suggests --no-summary
+    when only the summarizer is missing.
+    """
+    requests = {TRANSLATION: (options.mt_model, "--mt-model")}
+    if options.summarize:
+        requests[SUMMARY] = (options.summary_model, "--summary-model")
+    found = resolve_models(
+        list(requests.values()), hints={"--summary-model": "or translate only with --no-summary"}
+    )
+    return dict(zip(requests, found, strict=True))
 
 
 def build_stage(

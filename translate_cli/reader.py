@@ -9,7 +9,8 @@ import re
 import stat
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .data import BODY, DATELINE, HEADLINE, Article, Paragraph
@@ -47,7 +48,22 @@ _DATE_LINE = re.compile(
 _DATE_LINE_SEARCH = 4
 
 
-def iter_inputs(paths: list[str], notes: list[str] | None = None) -> Iterator[str | InputError]:
+@dataclass(frozen=True)
+class InputList:
+    """A run's inputs, listed once: the CLI checks its outputs against them, then the run reads them."""
+
+    items: tuple[str | InputError, ...]  # files in reading order ("-" is stdin), and listing problems
+    notes: tuple[str, ...]  # harmless findings while listing, such as a symlink loop skipped
+
+
+def list_inputs(paths: Sequence[str]) -> InputList:
+    """Every input under `paths`, as `iter_inputs` yields them; paths only, nothing is read."""
+    notes: list[str] = []
+    items = tuple(iter_inputs(paths, notes))
+    return InputList(items, tuple(notes))
+
+
+def iter_inputs(paths: Sequence[str], notes: list[str] | None = None) -> Iterator[str | InputError]:
     """Expand command-line paths: a file as is, a folder into its `*.txt` files, sorted.
 
     A file reached twice (named twice, or through a symlinked folder such as

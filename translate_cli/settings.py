@@ -23,7 +23,9 @@ ENV_CACHE_DIR = "TRANSLATE_CLI_CACHE_DIR"
 ENV_MT_MODEL = "TRANSLATE_CLI_MT_MODEL"
 ENV_SUMMARY_MODEL = "TRANSLATE_CLI_SUMMARY_MODEL"
 ENV_DEVICE = "TRANSLATE_CLI_DEVICE"
+#: The devices and engines a run may ask for; "auto" picks (engines.py). The one list of each.
 DEVICES = ("auto", "cpu", "cuda")
+BACKENDS = ("auto", "ctranslate2", "transformers")
 
 
 def setting(option: str | None, env: str, default: str) -> str:
