@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,19 @@ def test_leftovers_of_an_interrupted_conversion_are_removed(
     status, _, err = cli("run", seeds, *models, "--backend", "ctranslate2", "--no-summary", "-q")
     assert status == 0, err
     assert not leftover.exists() and (target / "model.bin").is_file()
+
+
+def test_sacremoses_is_not_needed(cli, marian: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """transformers' MarianTokenizer builds a Moses normalizer from it but never applies it."""
+    Path("a.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
+    run = ("run", "a.txt", "--mt-model", marian, "--no-summary", "--no-cache", "--format", "json")
+    for backend in ("transformers", "ctranslate2"):  # a transformers tokenizer, or the conversion's
+        status, with_it, err = cli(*run, "--backend", backend)
+        assert status == 0, err
+        with monkeypatch.context() as patch, warnings.catch_warnings(record=True) as caught:
+            patch.setitem(sys.modules, "sacremoses", None)  # as if it were not installed
+            warnings.simplefilter("always")
+            status, without, err = cli(*run, "--backend", backend)
+        assert status == 0, err
+        assert json.loads(without)["articles"] == json.loads(with_it)["articles"]
+        assert not [w for w in caught if "sacremoses" in str(w.message)]

@@ -49,7 +49,8 @@ def load_tokenizer(info: ModelInfo) -> Tokenizer:
 class MarianTokenizer:
     """MarianMT's tokenizer: SentencePiece pieces looked up in vocab.json, then `</s>`.
 
-    Like transformers' MarianTokenizer (v5), it does no punctuation normalization.
+    Like transformers' MarianTokenizer (v5), it does no punctuation normalization (transformers
+    builds a Moses normalizer when sacremoses is installed, but does not apply it).
     """
 
     def __init__(self, folder: Path, config: dict[str, Any]) -> None:
@@ -140,10 +141,15 @@ class TransformersTokenizer:
 
 def quiet_transformers() -> None:
     """Keep transformers' warnings and progress bars ("Loading weights") off the terminal."""
+    import warnings
+
     from transformers.utils import logging
 
     logging.set_verbosity_error()
     logging.disable_progress_bar()
+    # transformers v5's MarianTokenizer builds a Moses punctuation normalizer when sacremoses is
+    # installed, and warns when it is not, but never applies it: tokens are the same either way.
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses", category=UserWarning)
 
 
 def load_transformers_tokenizer(info: ModelInfo) -> Any:
