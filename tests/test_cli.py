@@ -85,7 +85,8 @@ def test_the_report_starts_with_a_digest_linking_to_each_section(batch_run: Comp
     rows = digest[2:]
     assert len(rows) == 4  # every input, failed ones too
     dates = [row.split(" | ")[0].removeprefix("| ") for row in rows]
-    assert dates == ["2023-08", "2023-09", "—", "—"]  # sorted by date, undated last
+    # sorted by date, undated last; non-breaking hyphens keep each date on one line when rendered
+    assert dates == ["2023\u201108", "2023\u201109", "—", "—"]
     for row in rows:
         anchor = re.search(r"\]\(#(article-\d)\)", row).group(1)
         assert f'## <a id="{anchor}"></a>' in report  # each row links to its section

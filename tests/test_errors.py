@@ -102,14 +102,12 @@ FORGING_NAME = "a.txt · 2024-01-01 <==\n\nfake text\n\n==> b.txt"
 def test_a_newline_in_a_file_name_cannot_forge_a_text_header(cli, translate_only: list[str]) -> None:
     Path(FORGING_NAME).write_text(ARTICLE, encoding="utf-8")
     Path("e\n==> x.txt").write_text("", encoding="utf-8")  # a failed file's error line too
-    status, out, _ = cli("run", FORGING_NAME, "e\n==> x.txt", *translate_only, "--format", "text")
+    status, out, err = cli("run", FORGING_NAME, "e\n==> x.txt", *translate_only, "--format", "text")
     assert status == 1
     headers = [line for line in out.splitlines() if line.startswith("==> ")]
-    assert headers == [
-        "==> a.txt · 2024-01-01 <==\\x0a\\x0afake text\\x0a\\x0a==> b.txt <==",
-        "==> e\\x0a==> x.txt <==",
-    ]
+    assert headers == ["==> a.txt · 2024-01-01 <==\\x0a\\x0afake text\\x0a\\x0a==> b.txt <=="]
     assert "\nfake text" not in out
+    assert "translate-cli: error: e\\x0a==> x.txt: no text to translate\n" in err  # on stderr, one line
 
 
 def test_a_hostile_model_folder_name_is_escaped_in_the_report(cli, marian: Path) -> None:

@@ -54,6 +54,19 @@ def run_news(cli, warm: Path, tmp_path: Path, models: list[str]):
     return run
 
 
+def test_a_failed_file_leaves_the_plain_text_clean_and_its_error_goes_to_stderr(run_news) -> None:
+    Path("news/c/empty.txt").parent.mkdir()
+    Path("news/c/empty.txt").write_text("", encoding="utf-8")
+    status, out, err = run_news()
+    assert status == 1
+    assert [line for line in out.splitlines() if line.startswith("==> ")] == [
+        "==> a/lajmi.txt · 2023-09-12 <==",
+        "==> b/lajmi.txt · 2023-08 <==",
+    ]
+    assert "empty" not in out and "error" not in out
+    assert err.count("translate-cli: error: news/c/empty.txt: no text to translate\n") == 1
+
+
 def test_stdout_in_a_pipe_is_plain_text_with_paragraphs_then_the_summary(run_news) -> None:
     status, out, err = run_news()
     assert status == 0, err
@@ -126,7 +139,10 @@ def test_the_digest_is_sorted_by_date_and_titled_by_the_headline(run_news) -> No
     _, document, _ = run_news("--format", "json")
     articles = json.loads(document)["articles"]
     rows = report.split("## Digest\n\n", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
-    assert [row.split(" | ")[0] for row in rows] == ["| 2023-08", "| 2023-09-12"]
+    # U+2011 non-breaking hyphens: a narrow Date column does not wrap a date at its hyphens
+    assert [row.split(" | ")[0] for row in rows] == ["| 2023\u201108", "| 2023\u201109\u201112"]
+    assert [a["date"] for a in articles] == ["2023-09-12", "2023-08"]  # machine-readable: plain
+    assert "news/a/lajmi.txt · 2023-09-12" in report  # and so is the article's own line
     headline = articles[1]["paragraphs"][0]["sentences"][0]["translation"]  # b's translated headline
     assert rows[0].split(" | ")[1].startswith("[" + " ".join(headline.split())[:20].replace("_", "\\_"))
     assert "(#article-2)" in rows[0]
@@ -204,7 +220,7 @@ def test_a_date_line_under_the_headline_dates_the_article(cli, models: list[str]
     assert dates == {"a.txt": "2024-12-28", "b.txt": "2025-11-14"}
     status, out, _ = cli("run", folder, *models, "--no-summary", "--report", "-")
     digest = out.split("## Digest")[1].split("\n## ")[0]
-    assert digest.index("| 2024-12-28 |") < digest.index("| 2025-11-14 |")
+    assert digest.index("| 2024\u201112\u201128 |") < digest.index("| 2025\u201111\u201114 |")
 
 
 def test_wrapped_flag_messages_hang_under_their_text(run_news, monkeypatch: pytest.MonkeyPatch) -> None:

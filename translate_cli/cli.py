@@ -490,6 +490,8 @@ class _StdoutOutput:
             sys.stdout.write(captured.get())
             sys.stdout.flush()
         elif self.fmt == "text":
+            if article.error is not None:  # the error goes to stderr, with the others, at the end
+                return
             from .report import render_text
 
             name = self._name(article)

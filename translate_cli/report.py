@@ -98,7 +98,8 @@ def _digest_markdown(result: RunResult, names: dict[str, str], anchors: dict[str
         link = f"[{escape_markdown(title or name)}](#{anchors[article.source]})"
         if title:  # the file too: articles with the same headline must be told apart
             link += f" ({escape_markdown(name)})"
-        row = f"| {article.date or '—'} | {link} | {_check_count(article, anchors[article.source])} |"
+        date = _unbreakable(article.date or "—")
+        row = f"| {date} | {link} | {_check_count(article, anchors[article.source])} |"
         if with_summary:
             if article.error is not None:
                 gist = f"failed: {escape_markdown(article.error)}"
@@ -107,6 +108,18 @@ def _digest_markdown(result: RunResult, names: dict[str, str], anchors: dict[str
             row += f" {gist} |"
         lines.append(row)
     return lines
+
+
+#: U+2011 NON-BREAKING HYPHEN: looks like "-", but a narrow table column does not wrap at it.
+NON_BREAKING_HYPHEN = "\u2011"
+
+
+def _unbreakable(date: str) -> str:
+    """A date for the digest's narrow Date column, on one line when rendered (2023‑09‑12).
+
+    Only there: the article sections, the JSON and the text keep the plain ISO date.
+    """
+    return date.replace("-", NON_BREAKING_HYPHEN)
 
 
 def _check_count(article: ArticleResult, anchor: str) -> str:
@@ -273,22 +286,24 @@ def _check_these_text(article: ArticleResult) -> str:
 
 def render_text(result: RunResult) -> str:
     """Plain text for pipes: per article a `==> name · date <==` header, the English
-    translation with its paragraphs, the summary, then what to double-check. No styling, no padding."""
+    translation with its paragraphs, the summary, then what to double-check. No styling, no padding.
+
+    Inputs that failed are left out: the text is a clean document of what was translated, and
+    their errors belong on stderr, where the CLI prints them (`RunResult.failed`).
+    """
     names = result.display_names()
     blocks = []
     for article in result.articles:
+        if article.error is not None:
+            continue
         # One line each, whatever the file name holds: a newline in it must not forge a header.
         header = printable(names[article.source]) + (f" · {article.date}" if article.date else "")
-        parts = [f"==> {header} <=="]
-        if article.error is not None:
-            parts.append(f"error: {printable(article.error)}")
-        else:
-            parts += [p.translation for p in article.paragraphs if p.translation]
-            if article.summary is not None:
-                parts.append(f"Summary: {' '.join(article.summary.split())}")
-            check = _check_these_text(article)
-            if check:
-                parts.append(check)
+        parts = [f"==> {header} <==", *(p.translation for p in article.paragraphs if p.translation)]
+        if article.summary is not None:
+            parts.append(f"Summary: {' '.join(article.summary.split())}")
+        check = _check_these_text(article)
+        if check:
+            parts.append(check)
         blocks.append("\n\n".join(parts))
     # File names and model output may hold escape sequences; this text is meant for terminals too.
     return printable("\n\n".join(blocks), multiline=True) + "\n" if blocks else ""
