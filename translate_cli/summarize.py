@@ -79,10 +79,18 @@ class Seq2SeqSummarizer:
         return self.model.count_tokens(self.prompt.render(text))
 
     def batching(self) -> Batching:
-        """A quarter of the device's translation batch, and at least one full input's worth of
-        tokens: beams over long inputs need much memory."""
+        """A quarter of the device's translation batch; a quarter of its tokens too, and at least
+        one full input's worth: beams over long inputs need much memory.
+
+        CTranslate2 on the CPU gets room for that many full inputs: fewer, fuller batches ran 1.4x
+        (articles of 512 tokens) to 1.85x (1,000 tokens) faster on 2 cores, for about 280 MB more
+        at most. The transformers engine ran slower so (12 against 18 tokens/s), and keeps the rule."""
         sized = self.model.batching(self.options.beams, self.batch_size)
-        return Batching(max(1, sized.max_items // 4), max(self.input_limit, sized.max_tokens // 4))
+        items = max(1, sized.max_items // 4)
+        identity = self.model.identity
+        if identity.device == "cpu" and identity.backend == "ctranslate2":
+            return Batching(items, items * self.input_limit)
+        return Batching(items, max(self.input_limit, sized.max_tokens // 4))
 
     def summarize(
         self,
