@@ -456,6 +456,7 @@ def _untranslated(source: str, translation: str) -> Flag | None:
         or _copied_run(source, translation)
         or _copied_albanian_word(source, translation)
         or _copied_common_noun(source, translation)
+        or _copied_linked_name(source, translation)
     )
     if run:
         return Flag(UNTRANSLATED, f"the English keeps Albanian words (“{run}”)")
@@ -514,6 +515,34 @@ def _copied_common_noun(source: str, translation: str) -> str:
             or token.folded in exonyms
         ):
             return token.text
+    return ""
+
+
+_LINKED = re.compile(r"\b([^\W\d_]+)\s+(e|i|të|së)\s+([^\W\d_]+)")
+
+
+def _copied_linked_name(source: str, translation: str) -> str:
+    """A translated name of the original copied with its Albanian particle ("from Emiratet e
+    Bashkuara Arabe", "the Kuvendi i Kosovës"), or "": a country with an English name of its own,
+    or an institution. A place may keep its Albanian name ("Hani i Hotit"), and a quoted title its
+    language."""
+    quoted = _quoted_spans(translation)
+    tokens = _tokens(source)
+    translated_words = {
+        tokens[k].folded
+        for start, end, entry in _gazetteer_matches(tokens)
+        if entry.kind == "country" and " ".join(entry.sq) not in {fold(e) for e in entry.en}
+        for k in range(start, end)
+    }
+    institutions = _titles()["institution"]
+    for match in _LINKED.finditer(translation):
+        if any(start <= match.start() < end for start, end in quoted):
+            continue
+        left, right = match.group(1), match.group(3)
+        if not (_is_capitalised(left) and _is_capitalised(right) and match.group() in source):
+            continue
+        if fold(left) in translated_words or _sq_stems(fold(left)) & institutions:
+            return match.group()
     return ""
 
 
@@ -679,7 +708,7 @@ _EN_SMALL = {
 del _EN_SMALL["zero"], _EN_SMALL["one"]  # "one" is as often a pronoun: see _EN_SOFT
 #: English words that may render a small source number, but never count as an extra number.
 _EN_SOFT = {"one": 1, "first": 1, "both": 2, "couple": 2, "pair": 2, "twice": 2, "double": 2, "second": 2,
-            "third": 3, "triple": 3, "half": 0.5, "dozen": 12, "zero": 0}  # fmt: skip
+            "third": 3, "triple": 3, "half": 0.5, "quarter": 0.25, "dozen": 12, "zero": 0}  # fmt: skip
 
 _SQ_SCALES = (("miliard", 1e9), ("mld", 1e9), ("mlrd", 1e9), ("milion", 1e6), ("mln", 1e6), ("mije", 1e3))
 _EN_SCALES = (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6), ("mln", 1e6),
@@ -889,7 +918,29 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         elif albanian and i > 0 and words[i - 1].text.casefold() in ("e", "i", "së"):  # not "se": that
             soft = True  # "seanca e dhjetë": the tenth session, an ordinal (checked as one)
         values.append(_Value(frozenset({_num(value)}), _show(value), soft=soft, start=token.start))
-    return values, date_months
+    return _decades_and_spans(text, albanian, values), date_months
+
+
+_DECADES = re.compile(r"(?<![\w.,])([^\W_]+)[\s-]+(?:decades?|dekad\w*)\b", re.IGNORECASE)
+
+
+def _decades_and_spans(text: str, albanian: bool, values: list[_Value]) -> list[_Value]:
+    """ "dy dekada" may be written "20 years", and "30 vjet" "three decades": a number of decades
+    may also be read as ten times as many years. In English, the number of "the first three
+    months" says which months (see _implied_months), not a quantity of the original."""
+    decades = {match.start(1) for match in _DECADES.finditer(text)}
+    spans = [] if albanian else [match.span() for match in _FIRST_MONTHS.finditer(text)]
+    return [
+        dataclasses.replace(
+            value,
+            candidates=value.candidates | {_num(c * 10) for c in value.candidates if isinstance(c, float)},
+        )
+        if value.start in decades
+        else dataclasses.replace(value, soft=True)
+        if any(start <= value.start < end for start, end in spans)
+        else value
+        for value in values
+    ]
 
 
 _EN_NUMBER_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -1305,7 +1356,7 @@ def _word_match(word: str, token: _Token, entry: _Entry) -> int:
         return int(token.folded in _PARTICLES)
     if word in _NAME_FUNCTION_WORDS:
         return int(token.folded == word)  # "Reporterët pa Kufij": lower-case words of a name
-    if entry.kind == "organisation" and len(entry.sq) == 1 and len(word) <= 6:
+    if entry.kind == "organisation" and len(entry.sq) == 1 and len(word) <= 6 and entry.written.isupper():
         return len(word) if token.text.isupper() and token.folded == word else 0  # SHBA, not "shba"
     if not _is_capitalised(token.text):
         return 0
@@ -1366,6 +1417,7 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             person_starts[start] = len(names)
         allowed |= {fold(e) for e in entry.en}
         allowed |= {fold(w) for e in entry.en for w in re.split(r"[\s-]+", e)}
+        allowed |= {fold(_initials_of(e)) for e in entry.en if _initials_of(e)}  # UAE, DRC
         shown = entry.written if entry.kind == "person" else entry.en[0]
         acronym = _acronym_after(source, tokens[end - 1]) or _initials_before(tokens, end)
         last = tokens[end - 1].folded
@@ -1413,6 +1465,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             continue  # "shekulli III", "28 Nëntori": numbers and months, which their checks own
         if _is_acronym(token.text) and len(token.folded) >= 2:
             after_institution = False
+            if token.folded in titles["title"]:
+                continue  # "FK Partizani": a club's prefix, dropped like a title; the name is checked
             if not (i and _acronym_after(source, tokens[i - 1]) == token.text):
                 names.append(_Name(token.text, (token.text,), frozenset({token.folded})))
             # else: the Albanian acronym of the name before it ("(ZRRE)"); English gives its own (ERO)
@@ -1577,6 +1631,13 @@ def _initials_before(tokens: list[_Token], end: int) -> str:
     return "".join(reversed(initials)) if len(initials) >= 2 else ""
 
 
+def _initials_of(name: str) -> str:
+    """The initials of an English name of three or more capitalised words ("United Arab
+    Emirates": UAE), or "": two-letter initials are too often another name's."""
+    capitals = [w[0] for w in name.split() if w[:1].isupper()]
+    return "".join(capitals) if len(capitals) >= 3 else ""
+
+
 def _acronym_after(source: str, token: _Token) -> str:
     """The acronym in parentheses right after a token ("Lidhja Demokratike e Kosovës (LDK)"), or ""."""
     match = re.match(r"\s*\(([^\W\d_]{2,})(?:-\w+)?\)", source[token.end :])
@@ -1609,6 +1670,9 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             found = any(t.folded in name.demonyms or t.folded[:5] in name.demonyms for t in target_tokens)
         if not found and name.acronym in target_words:
             found = True  # "Lidhja Demokratike e Kosovës (LDK)" rendered as "LDK"
+        if not found:
+            # "Emiratet e Bashkuara Arabe" rendered as "UAE": the initials of its English name
+            found = any(_initials_of(e) in target_words for e in name.english if _initials_of(e))
         if not found:
             missing.append(name.shown)
             if name.english == (name.shown,) and _is_acronym(name.shown):
@@ -1740,8 +1804,16 @@ class _Reference:
         tokens = _tokens(article)
         words = frozenset(t.folded for t in tokens)
         first_names = _first_names(tokens, article, albanian=False)
+        # "Greek Foreign Minister" in the article accounts for "Greece" in the summary, and back.
+        related = _demonyms_of_table()
+        allowed = frozenset(w for word in words for w in related.get(word, ()))
         return cls(
-            article, True, words, tuple(_en_keys(w) for w in words), first_names=tuple(first_names.items())
+            article,
+            True,
+            words,
+            tuple(_en_keys(w) for w in words),
+            allowed,
+            first_names=tuple(first_names.items()),
         )
 
 
@@ -1787,6 +1859,14 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
             continue
         if _is_acronym(t.text) and t.text in initials:
             continue  # "IKMT" for "Inspektorati Kombëtar i Mbrojtjes së Territorit"
+        if (
+            not english_reference
+            and _is_acronym(t.text)
+            and t_index - 1 in institution_words
+            and re.fullmatch(r"\s*\(", text[tokens[t_index - 1].end : t.start])
+            and text[t.end :].startswith(")")
+        ):
+            continue  # "the Institute of Statistics (INSTAT)": the acronym of the name it follows
         if t_index in expanded:
             continue  # "Special Anti-Corruption Structure (SPAK)": the original's SPAK, spelled out
         if any(a < t.start < b for a, b in quoted) and word not in _known_english_names():

@@ -1,0 +1,132 @@
+"""Trust signals after the tenth held-out set (issue 11): rules for classes of text, real sentences.
+
+Each rule is tested on sentences written for these tests (not taken from any trust set), together
+with the corruption that it must still catch, so that precision is not bought with recall.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from translate_cli.checks import NAME, NUMBER, UNTRANSLATED, Flag, check_sentence, check_summary
+
+
+def kinds(flags: tuple[Flag, ...]) -> set[str]:
+    return {f.kind for f in flags}
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (
+            "Rroga minimale u rrit me 0,25 për qind mbi inflacionin.",
+            "The minimum wage rose by a quarter of a percent above inflation.",
+        ),
+        (
+            "Papunësia ra në nivelin më të ulët në tri dekada.",
+            "Unemployment fell to its lowest level in 30 years.",
+        ),
+        (
+            "Ura e vjetër qëndroi e mbyllur për 40 vjet.",
+            "The old bridge stayed closed for four decades.",
+        ),
+        (
+            "Turistët e huaj u shtuan me 9 për qind në gjashtëmujorin e parë të vitit.",
+            "Foreign tourists rose 9% in the first six months of the year.",
+        ),
+    ],
+)
+def test_quarters_decades_and_the_first_months_are_read_as_the_original_means(
+    source: str, translation: str
+) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+def test_a_wrong_number_of_decades_or_months_is_still_caught() -> None:
+    source = "Papunësia ra në nivelin më të ulët në tri dekada."
+    assert NUMBER in kinds(check_sentence(source, "Unemployment fell to its lowest level in 40 years."))
+    assert NUMBER in kinds(check_sentence(source, "Unemployment fell to its lowest level in two decades."))
+    months = "Turistët e huaj u shtuan me 9 për qind në gjashtëmujorin e parë të vitit."
+    assert NUMBER in kinds(check_sentence(months, "Foreign tourists rose 19% in the first six months."))
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (  # a prize known by two English names
+            "Aktori shqiptar u nominua për çmimin Oscar për rolin e tij të parë.",
+            "The Albanian actor was nominated for an Academy Award for his first role.",
+        ),
+        (  # games: a translated noun of a name
+            "Sportistët tanë u kthyen nga Lojërat Mesdhetare me pesë medalje.",
+            "Our athletes came back from the Mediterranean Games with five medals.",
+        ),
+        (
+            "Qytetarët festuan 17-vjetorin e Pavarësisë në sheshin qendror.",
+            "Citizens celebrated the 17th anniversary of Independence in the central square.",
+        ),
+        (  # a club's prefix is dropped like a title
+            "KF Vllaznia mundi 3-1 ekipin e Egnatias.",
+            "Vllaznia beat Egnatia 3-1.",
+        ),
+        (  # a country's English initials
+            "Presidenti takoi ambasadorin e Emirateve të Bashkuara Arabe në Tiranë.",
+            "The president met the UAE ambassador in Tirana.",
+        ),
+        (  # an acronym that spells out the translated name before it
+            "Sipas Agjencisë së Statistikave, eksportet u rritën me 8 për qind.",
+            "Exports rose by 8 percent, according to the Agency of Statistics (ASK).",
+        ),
+        (  # English words made with a prefix are words, not names
+            "Në Festivalin e Këngës fitoi një këngëtare nga Shkodra.",
+            "A singer from Shkodra won the Song Contest.",
+        ),
+    ],
+)
+def test_translated_and_abbreviated_names_are_not_flagged(source: str, translation: str) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+def test_swapped_names_around_these_rules_are_still_caught() -> None:
+    club = "KF Vllaznia mundi 3-1 ekipin e Egnatias."
+    assert NAME in kinds(check_sentence(club, "Teuta beat Egnatia 3-1."))
+    emirates = "Presidenti takoi ambasadorin e Emirateve të Bashkuara Arabe në Tiranë."
+    assert NAME in kinds(check_sentence(emirates, "The president met the Qatari ambassador in Tirana."))
+    prize = "Aktori shqiptar u nominua për çmimin Oscar për rolin e tij të parë."
+    assert NAME in kinds(check_sentence(prize, "The Albanian actor was nominated for a Golden Globe."))
+
+
+def test_a_country_in_a_summary_is_accounted_for_by_its_demonym_in_the_article() -> None:
+    article = (
+        "The Italian interior minister met his Albanian counterpart in Rome on Monday to discuss "
+        "the migration centres in Shëngjin and Gjadër."
+    )
+    assert check_summary(article, "Italy and Albania discussed the migration centres.") == ()
+    flags = check_summary(article, "Greece and Albania discussed the migration centres.")
+    assert [f.kind for f in flags] == [NAME] and "Greece" in flags[0].message
+
+
+# --------------------------------------------------------------------------- untranslated
+
+
+def test_a_translated_name_copied_with_its_albanian_particle_is_untranslated() -> None:
+    source = "Investitori nga Emiratet e Bashkuara Arabe do të ndërtojë një hotel në Vlorë."
+    flags = check_sentence(
+        source, "The investor from Emiratet e Bashkuara Arabe will build a hotel in Vlora."
+    )
+    assert UNTRANSLATED in kinds(flags)
+    assembly = "Seanca e Kuvendit të Shqipërisë u shty."
+    flags = check_sentence(assembly, "The session of Kuvendit të Shqipërisë was postponed.")
+    assert UNTRANSLATED in kinds(flags)
+
+
+def test_a_place_that_keeps_its_albanian_name_is_not_untranslated() -> None:
+    source = "Radha e kamionëve në Qafë Thanë dhe në Qafën e Thanës arriti dy kilometra."
+    translation = "The queue of lorries at the Qafa e Thanës crossing reached two kilometres."
+    assert UNTRANSLATED not in kinds(check_sentence(source, translation))
