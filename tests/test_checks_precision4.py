@@ -130,3 +130,108 @@ def test_a_place_that_keeps_its_albanian_name_is_not_untranslated() -> None:
     source = "Radha e kamionëve në Qafë Thanë dhe në Qafën e Thanës arriti dy kilometra."
     translation = "The queue of lorries at the Qafa e Thanës crossing reached two kilometres."
     assert UNTRANSLATED not in kinds(check_sentence(source, translation))
+
+
+# --------------------------------------------------------------------------- after heldout12
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (  # a name that lists its fields
+            "Federata e Sportit, Rinisë dhe Turizmit (FSRT) kërkoi më shumë fonde.",
+            "The Federation of Sport, Youth and Tourism (FSRT) asked for more funds.",
+        ),
+        (  # a portfolio after a title
+            "Ministrja takoi komisionerin për Bujqësi në Bruksel.",
+            "The minister met the Commissioner for Agriculture in Brussels.",
+        ),
+        (  # a beach's name
+            "Plazhi i Gjatë i Velipojës u pastrua nga vullnetarët.",
+            "Velipoja's Long Beach was cleaned by volunteers.",
+        ),
+        (  # negation in "-free" and "outstanding"
+            "Shqiptarët udhëtojnë pa viza në 120 vende.",
+            "Albanians travel visa-free to 120 countries.",
+        ),
+        (
+            "Kompensimet për fermerët nuk janë paguar ende.",
+            "Compensation for farmers is still outstanding.",
+        ),
+    ],
+)
+def test_lists_portfolios_beaches_and_negative_paraphrases_are_not_flagged(
+    source: str, translation: str
+) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+def test_a_person_listed_after_a_comma_outside_an_institution_is_still_checked() -> None:
+    flags = check_sentence("Ministri Rama, Berisha dhe Meta u takuan.", "Minister Rama, Meta and Basha met.")
+    assert NAME in kinds(flags)
+
+
+def test_a_summary_names_an_institution_or_place_that_the_article_does_not_have() -> None:
+    article = (
+        "The University of Prizren will admit 2,400 students this year. Rector Ismet Temaj said "
+        "fees stay at 200 euros. Applications in Prizren close on 10 July."
+    )
+    assert check_summary(article, "Prizren's university will admit 2,400 students at 200 euros a year.") == ()
+    wrong_university = check_summary(article, "The South East European University will admit 2,400 students.")
+    assert [f.message for f in wrong_university] == [
+        "the summary names South East European University; the article does not"
+    ]
+    wrong_city = check_summary(article, "Gjakovë's university will admit 2,400 students.")
+    assert NAME in kinds(wrong_city)
+    reworded = check_summary(article, "Rector Temaj said the Prizren University fees stay at 200 euros.")
+    assert reworded == ()
+
+
+# --------------------------------------------------------------------------- after heldout11
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (
+            "Njësia A3 e termocentralit nuk punoi për pesë ditë.",
+            "Unit A3 of the power plant was offline for five days.",
+        ),
+        (  # a scale joined by hyphens
+            "Kontrata prej 3,5 milionë eurosh u anulua.",
+            "The 3.5-million-euro contract was cancelled.",
+        ),
+        (  # an abbreviation for a term the original spells out
+            "Të hyrat nga tatimi mbi vlerën e shtuar u rritën me 6 për qind.",
+            "VAT revenue rose 6%.",
+        ),
+        (
+            "Në Klinikën e Kardiologjisë u kryen 40 operacione.",
+            "Forty operations were carried out at the Cardiology Clinic.",
+        ),
+        (
+            "Rashica shënoi në Superligën turke.",
+            "Rashica scored in the Turkish Super Lig.",
+        ),
+    ],
+)
+def test_offline_hyphenated_scales_vat_clinics_and_leagues_are_not_flagged(
+    source: str, translation: str
+) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+def test_a_wrong_nationality_before_a_surname_is_no_first_name() -> None:
+    source = "Gara u fitua nga keniani Kiprop."
+    assert check_sentence(source, "The race was won by Kenyan Kiprop.") == ()
+    assert NAME in kinds(check_sentence(source, "The race was won by Ethiopian Kiprop."))
+    assert NAME in kinds(check_sentence(source, "The race was won by Ethiopia's Kiprop."))
+    # a first name the translator adds is still fine
+    assert check_sentence("Gara u fitua nga Kiprop.", "The race was won by Asbel Kiprop.") == ()
+
+
+def test_a_wrong_number_in_a_hyphenated_scale_is_still_caught() -> None:
+    flags = check_sentence(
+        "Kontrata prej 3,5 milionë eurosh u anulua.", "The 5.3-million-euro contract was cancelled."
+    )
+    assert NUMBER in kinds(flags)

@@ -721,7 +721,7 @@ _SQ_PLURAL_SCALES = ("mijera", "miliona", "milionesh")  # "thousands of": not a 
 
 def _scale_after(words: str, scales: Iterable[tuple[str, float]]) -> tuple[float, int] | None:
     """The scale word at the start of `words` ("milionë euro", "million"), with its length."""
-    match = re.match(r"\s*([^\W\d_]+)", words)
+    match = re.match(r"(?:\s*|-)([^\W\d_]+)", words)  # "4.2-million-euro tender"
     if not match:
         return None
     word = fold(match.group(1))
@@ -1396,6 +1396,22 @@ def _english_has(
     return False
 
 
+def _listed_in_name(source: str, tokens: list[_Token], i: int) -> bool:
+    """Whether capitalised token i follows a comma inside a list of capitalised words that ends
+    with "dhe" and one more ("Arsimit, Shkencës dhe Kulturës")."""
+    if not i or source[tokens[i - 1].end : tokens[i].start].strip() != ",":
+        return False
+    k = i
+    while k + 2 < len(tokens) and k < i + 6:
+        between = source[tokens[k].end : tokens[k + 1].start].strip()
+        if tokens[k + 1].folded == "dhe" and not between:
+            return _is_capitalised(tokens[k + 2].text)
+        if between != "," or not _is_capitalised(tokens[k + 1].text):
+            return False
+        k += 1
+    return False
+
+
 def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
     """Names the English should carry; English forms the source accounts for; the folded words of
     the runs of capitalised words taken for names (Marco Rubio: not cognates).
@@ -1496,6 +1512,10 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             continue  # "Agjencia Kosovare e Privatizimit": the name goes on after its adjective
         if after_institution and i > 0 and tokens[i - 1].folded in _INSTITUTION_LINKS_SQ:
             continue  # "Ministria e Shëndetësisë": part of the institution's name
+        if after_institution and _listed_in_name(source, tokens, i):
+            continue  # "Sindikata e Arsimit, Shkencës dhe Kulturës": the name lists its fields
+        if i >= 2 and tokens[i - 1].folded == "per" and _sq_stems(tokens[i - 2].folded) & titles["title"]:
+            continue  # "komisioneren për Zgjerim": a portfolio, translated (Enlargement)
         after_institution = False
         if token.initial or len(token.folded) < 3 or i in adjectives:
             continue  # a capital at the start of a sentence says nothing; "Ballkani Perëndimor"
@@ -1871,7 +1891,13 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
             continue  # "Special Anti-Corruption Structure (SPAK)": the original's SPAK, spelled out
         if any(a < t.start < b for a, b in quoted) and word not in _known_english_names():
             continue
-        if t.initial and not _is_acronym(t.text) and word not in _known_english_names():
+        if (
+            t.initial
+            and not _is_acronym(t.text)
+            and word not in _known_english_names()
+            # In a summary, a first word that is no English word is a name ("Dibër's harvest").
+            and not (english_reference and not _is_english_word(word))
+        ):
             following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
             if not (  # "Ivan Dačić" at the start: a first name before a known surname is checked
                 following
@@ -1897,7 +1923,7 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
             and _accounted(following.folded, allowed, reference_keys, reference_words)
         )
         if before_surname:
-            if _first_name_fits(word, following.folded, first_names):
+            if _first_name_fits(word, following.folded, first_names) and not _country_word(word):
                 # A first name before a surname that the original has: the translator wrote the
                 # person's full name ("Edi Rama" for "kryeministri Rama"), or spelled the
                 # original's first name another way ("Giorgos Gerapetritis" for "Jorgos").
@@ -1926,7 +1952,45 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
         # Against an English reference only (a summary against its article): an English name
         # of a translated institution ("Special Court") has too many renderings to look up.
         extra += _common_word_names(tokens, text, allowed, reference_words)
+        extra += _new_capitalised_runs(tokens, text, allowed, reference_keys, extra)
     return list(dict.fromkeys(extra))
+
+
+def _new_capitalised_runs(
+    tokens: list[_Token],
+    text: str,
+    allowed: set[str],
+    reference_keys: list[frozenset[str]],
+    reported: list[str],
+) -> list[str]:
+    """Runs of capitalised words in a summary with two or more words its English article never
+    uses ("South East European University" for the article's "University of Tetovo"): a name the
+    article does not have, however common its words. Its own names are reworded, but keep their
+    words ("the Agriculture Ministry" for "the Ministry of Agriculture")."""
+    runs: list[list[_Token]] = []
+    for left, right in itertools.pairwise([None, *tokens]):
+        if not _is_capitalised(right.text) or _is_acronym(right.text):
+            continue
+        if runs and left is runs[-1][-1] and not text[left.end : right.start].strip():
+            runs[-1].append(right)
+        else:
+            runs.append([right])
+    found = []
+    for run in runs:
+        while run and run[0].folded in _EN_STOP:
+            run = run[1:]  # "The" starting a sentence is no word of the name
+        new = [
+            t
+            for t in run
+            if t.folded not in _EN_STOP
+            and t.folded not in allowed
+            and t.folded not in _months()[1]
+            and not any(_stems_match(_en_keys(t.folded), keys) for keys in reference_keys)
+        ]
+        shown = text[run[0].start : run[-1].end] if run else ""
+        if len(run) >= 2 and len(new) >= 2 and not any(r in shown or shown in r for r in reported):
+            found.append(shown)
+    return found
 
 
 @functools.cache
@@ -2021,6 +2085,23 @@ def _first_names(tokens: Sequence[_Token], text: str, albanian: bool) -> dict[st
             continue
         found.setdefault(second.folded, []).append(first.folded)
     return {surname: tuple(names) for surname, names in found.items()}
+
+
+@functools.cache
+def _country_words() -> frozenset[str]:
+    """Folded one-word English names of countries (CLDR) and the demonym table's words."""
+    words = {fold(e) for entry in _gazetteer() if entry.kind == "country" for e in entry.en if " " not in e}
+    return frozenset(words | {w for _, english in _demonyms() for w in english})
+
+
+def _country_word(word: str) -> bool:
+    """Whether a folded English word is a country or made from one ("Ethiopian", "Ethiopia's"):
+    before a surname it is a nationality, never a first name the translator added."""
+    countries = _country_words()
+    base = re.sub(r"['’]s$", "", word)
+    return base in countries or any(
+        len(c) >= 5 and base.startswith(c[:-1]) and len(base) - len(c) <= 3 for c in countries
+    )
 
 
 def _first_name_fits(first: str, surname: str, first_names: dict[str, tuple[str, ...]]) -> bool:
@@ -2202,7 +2283,11 @@ _EN_NEGATION = re.compile(
     # "pa punë": jobless; "pa leje": unlicensed (un-) or permitless
     r"\w{3,}less|"
     # "nuk ka pasur mjekë të mjaftueshëm": "has been short of doctors"
-    r"short of|shortages?|scarc\w*|f(?:alls?|ell|alling) short)\b",
+    r"short of|shortages?|scarc\w*|f(?:alls?|ell|alling) short|"
+    # "pa viza": "visa-free"; "nuk janë bërë ende": "are still outstanding", "still pending"
+    r"\w+-free|free of|outstanding|pending|still to|"
+    # "nuk funksionoi": "was offline", "out of service"
+    r"offline|out of (?:service|order|action|operation))\b",
     re.IGNORECASE,
 )
 # A paraphrase is no negation when the original negates the very verb it paraphrases: "nuk do të
