@@ -926,21 +926,25 @@ _DECADES = re.compile(r"(?<![\w.,])([^\W_]+)[\s-]+(?:decades?|dekad\w*)\b", re.I
 
 def _decades_and_spans(text: str, albanian: bool, values: list[_Value]) -> list[_Value]:
     """ "dy dekada" may be written "20 years", and "30 vjet" "three decades": a number of decades
-    may also be read as ten times as many years. In English, the number of "the first three
-    months" says which months (see _implied_months), not a quantity of the original."""
+    may also be read as ten times as many years."""
     decades = {match.start(1) for match in _DECADES.finditer(text)}
-    spans = [] if albanian else [match.span() for match in _FIRST_MONTHS.finditer(text)]
     return [
         dataclasses.replace(
             value,
             candidates=value.candidates | {_num(c * 10) for c in value.candidates if isinstance(c, float)},
         )
         if value.start in decades
-        else dataclasses.replace(value, soft=True)
-        if any(start <= value.start < end for start, end in spans)
         else value
         for value in values
     ]
+
+
+def _month_count(value: _Value, text: str, albanian: bool) -> int:
+    """N when a value is the number of "the first N months" ("nëntë muajt e parë"), else 0."""
+    for match in (_SQ_FIRST_MONTHS if albanian else _FIRST_MONTHS).finditer(text):
+        if match.start() <= value.start < match.end():
+            return next((int(c) for c in value.candidates if isinstance(c, float) and 1 <= c <= 12), 0)
+    return 0
 
 
 _EN_NUMBER_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -1213,6 +1217,22 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
     missing = [v for v in missing if not _inside_range(v, translation)]
     extra = [v for v in extra if not _inside_range(v, source)]
     missing, extra = _minutes_and_seconds(missing, extra)
+    # "nëntë muajt e parë" written "January-September", and "the first three months" for
+    # "tremujori i parë": the number of months is the months the other side names.
+    source_month_numbers = set(_sq_implied_months(source) if source_albanian else _implied_months(source))
+    source_month_numbers |= {n for n, _, _ in _mentioned_months(source, source_albanian)}
+    target_month_numbers = set(_implied_months(translation))
+    target_month_numbers |= {n for n, _, _ in _mentioned_months(translation, False)}
+    missing = [
+        v
+        for v in missing
+        if not (n := _month_count(v, source, source_albanian)) or not {1, n} <= target_month_numbers
+    ]
+    extra = [
+        v
+        for v in extra
+        if not (n := _month_count(v, translation, False)) or not {1, n} <= source_month_numbers
+    ]
     if source_albanian is False:
         missing = []  # a summary leaves things out by design
     original = "the original" if source_albanian else "the article"
@@ -1236,7 +1256,13 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
     implied = {n: name for n, name in implied.items() if n not in source_months}
     target_months = {n: name for n, name, _ in _mentioned_months(translation, False)}
     target_months |= dict(target_date_months)
-    missing_months = [] if not source_albanian else [n for n in source_months if n not in target_months]
+    # "janar-shtator" written "the first nine months": months the English implies are not missing
+    target_implied = _implied_months(translation)
+    missing_months = (
+        []
+        if not source_albanian
+        else [n for n in source_months if n not in target_months and n not in target_implied]
+    )
     extra_months = [n for n in target_months if n not in source_months and n not in implied]
     if missing_months or extra_months:
         said = _month_list({**source_months, **implied})
@@ -1396,6 +1422,16 @@ def _english_has(
     return False
 
 
+#: Plain Albanian adjectives that names take after a particle, folded: great, small, new, old,
+#: upper, lower, middle, high, white, black, red.
+_SQ_NAME_ADJECTIVES = frozenset(
+    _words(
+        "madh madhe vogel ri re vjeter eper poshtem poshtme siperm siperme mesem mesme larte bardhe zi "
+        "kuq kuqe"
+    )
+)
+
+
 def _listed_in_name(source: str, tokens: list[_Token], i: int) -> bool:
     """Whether capitalised token i follows a comma inside a list of capitalised words that ends
     with "dhe" and one more ("Arsimit, Shkencës dhe Kulturës")."""
@@ -1512,6 +1548,13 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             continue  # "Agjencia Kosovare e Privatizimit": the name goes on after its adjective
         if after_institution and i > 0 and tokens[i - 1].folded in _INSTITUTION_LINKS_SQ:
             continue  # "Ministria e Shëndetësisë": part of the institution's name
+        if i >= 2 and tokens[i - 1].folded in _PARTICLES and token.folded in _SQ_NAME_ADJECTIVES:
+            continue  # "Bajrami i Madh", "Drini i Zi": an adjective of a name, translated (Great, Black)
+        if len(token.folded) >= 6 and token.folded.endswith(("eve", "ave")):
+            # "Tatimeve", "Doganave": a plural genitive is a common noun's (of the taxes, of the
+            # customs), translated; no person or place is named so
+            after_institution = True
+            continue
         if after_institution and _listed_in_name(source, tokens, i):
             continue  # "Sindikata e Arsimit, Shkencës dhe Kulturës": the name lists its fields
         if i >= 2 and tokens[i - 1].folded == "per" and _sq_stems(tokens[i - 2].folded) & titles["title"]:
@@ -1688,6 +1731,10 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             found = any(_stems_match(name.keys, k) for k in target_keys)
         if not found and name.demonyms:
             found = any(t.folded in name.demonyms or t.folded[:5] in name.demonyms for t in target_tokens)
+        if not found and not name.exact and " " not in name.shown and _cognate(fold(name.shown)):
+            # "Asociacioni" as "Association", "Komuniteti" as "Community": a word of a name the
+            # data does not know, translated by its Latin cognate
+            found = _cognate(fold(name.shown)) in {_cognate(t.folded) for t in target_tokens}
         if not found and name.acronym in target_words:
             found = True  # "Lidhja Demokratike e Kosovës (LDK)" rendered as "LDK"
         if not found:
@@ -1726,11 +1773,21 @@ def _case_endings_kept(source: str, target_words: set[str]) -> list[str]:
             and source[tokens[left].end] == " "  # "Tiranë-Durrës": two places, not a first name and surname
         )
 
+    # "Hekurudha Durrës": a place as the data writes it, after a translated noun, is no surname
+    written = {fold(entry.written) for entry in _gazetteer() if entry.written}
+    titles = _titles()
+    nouns = titles["institution"] | titles["title"] | titles["place"]
     found = []
     for i, token in enumerate(tokens):
         if token.text not in target_words or not _is_capitalised(token.text) or len(token.text) < 6:
             continue
-        surname = joined(i - 1, i) and _is_capitalised(tokens[i - 1].text)
+        if token.folded in written:
+            continue
+        surname = (
+            joined(i - 1, i)
+            and _is_capitalised(tokens[i - 1].text)
+            and not _sq_stems(tokens[i - 1].folded) & nouns
+        )
         last = not (joined(i, i + 1) and _is_capitalised(tokens[i + 1].text))
         if surname and last and token.text.casefold().endswith(("it", "ut", "ës", "ën")):
             found.append(
@@ -2287,7 +2344,9 @@ _EN_NEGATION = re.compile(
     # "pa viza": "visa-free"; "nuk janë bërë ende": "are still outstanding", "still pending"
     r"\w+-free|free of|outstanding|pending|still to|"
     # "nuk funksionoi": "was offline", "out of service"
-    r"offline|out of (?:service|order|action|operation))\b",
+    r"offline|out of (?:service|order|action|operation)|"
+    # "nuk është kapur ende": "still at large"; "nuk reagoi në kohë": "too slow to respond"
+    r"at large|too (?:slow|late) to)\b",
     re.IGNORECASE,
 )
 # A paraphrase is no negation when the original negates the very verb it paraphrases: "nuk do të

@@ -82,14 +82,16 @@ class Seq2SeqSummarizer:
         """A quarter of the device's translation batch; a quarter of its tokens too, and at least
         one full input's worth: beams over long inputs need much memory.
 
-        CTranslate2 on the CPU gets room for that many full inputs: fewer, fuller batches ran 1.4x
-        (articles of 512 tokens) to 1.85x (1,000 tokens) faster on 2 cores, for about 280 MB more
-        at most. The transformers engine ran slower so (12 against 18 tokens/s), and keeps the rule."""
+        CTranslate2 on the CPU gets room for half that many full inputs (2 of 1,024 tokens, or all
+        4 of 512): on 2 cores that ran summaries 1.4x faster for both lengths, for about 80 MB
+        more (room for all 4 full inputs: 1.85x on long articles, but 280 MB more). The
+        transformers engine ran slower in larger batches (12 against 18 tokens/s) and keeps the
+        rule."""
         sized = self.model.batching(self.options.beams, self.batch_size)
         items = max(1, sized.max_items // 4)
         identity = self.model.identity
         if identity.device == "cpu" and identity.backend == "ctranslate2":
-            return Batching(items, items * self.input_limit)
+            return Batching(items, max(self.input_limit, items * self.input_limit // 2))
         return Batching(items, max(self.input_limit, sized.max_tokens // 4))
 
     def summarize(
