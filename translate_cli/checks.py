@@ -857,7 +857,11 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         if not albanian and plain is not None and re.match(r"\s+and\s+a\s+half\b", text[end:]):
             candidates = {_num(plain + 0.5)}  # "4 and a half years"
             shown = _show(plain + 0.5)
-        if plain is not None and re.search(r"(?:\bminus\s+|(?<![\w.,])[-−])$", text[:start], re.IGNORECASE):
+        if (
+            plain is not None
+            and re.search(r"(?:\bminus\s+|(?<![\w.,])[-−])$", text[:start], re.IGNORECASE)
+            and not re.match(r"\s*kg\b", text[end:], re.IGNORECASE)  # "-57kg": a weight class
+        ):
             # "minus 8 gradë", "-8C": a temperature below zero is not "8C"
             candidates = {-c if isinstance(c, float) else c for c in candidates}
             shown = f"minus {shown}"
@@ -891,6 +895,8 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         soft = False
         if value is None and not albanian and word in _EN_SOFT:
             value, soft = _EN_SOFT[word], True
+        if value is None and not albanian and word in _EN_ORDINALS:
+            value, soft = _EN_ORDINALS[word], True  # "first to fifth grade" for "klasat 1-5"
         if value is None:
             continue
         if not albanian and not soft and re.match(r"\s+and\s+a\s+half\b", text[token.end :]):
@@ -1053,8 +1059,13 @@ _EN_BEFORE_MONTH = frozenset(
 )
 
 
-def _mentioned_months(text: str, albanian: bool) -> list[tuple[int, str, int]]:
-    """(month number, English name, offset) for each month name in the text."""
+def _mentioned_months(
+    text: str, albanian: bool, expected: frozenset[int] = frozenset()
+) -> list[tuple[int, str, int]]:
+    """(month number, English name, offset) for each month name in the text.
+
+    An English "May" or "March" away from a number is a month only after words such as "in" or
+    "since", unless the original names that month (`expected`): then "the May hailstorm" is it."""
     sq_forms, en_forms, names = _months()
     found = []
     tokens = _tokens(text)
@@ -1074,7 +1085,11 @@ def _mentioned_months(text: str, albanian: bool) -> list[tuple[int, str, int]]:
             number = en_forms.get(token.folded)
             if number is None or not _is_capitalised(token.text):
                 continue
-            if token.folded in ("may", "march") or (len(token.folded) <= 4 and token.folded != "june"):
+            if number in expected and not token.initial:
+                pass  # the original names this month
+            elif token.folded in ("may", "march") or (
+                len(token.folded) <= 4 and token.folded not in ("june", "july")
+            ):
                 near_number = re.search(r"\d\s*$", text[: token.start]) or re.match(
                     r"\.?\s*\d", text[token.end :]
                 )
@@ -1116,6 +1131,10 @@ def _sq_implied_months(text: str) -> dict[int, str]:
             found |= {n: names[n - 1] for n in range(1, last + 1)}
     return found
 
+
+_SQ_MONTH_BEFORE = re.compile(
+    r"\b(?:nje\s+)?muaj\s+me\s+(?:pare|heret)\b|\bmuaj\w*\s+(?:e\s+|te\s+)?(?:kaluar|meparshem|paraardhes)\b"
+)
 
 _FIRST_MONTHS = re.compile(
     r"\bfirst\s+(?:(\d{1,2})|([a-z]+))\s+months\b|\bfirst\s+(quarter|half)\b", re.IGNORECASE
@@ -1253,8 +1272,14 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
     source_months |= dict(source_date_months)
     implied = _implied_months(source) if not source_albanian else _sq_implied_months(source)
     # Implied months account for the other side's months, but are never missing themselves.
+    if source_albanian and _SQ_MONTH_BEFORE.search(fold(source)):
+        # "2,4 për qind në tetor, nga 2,9 për qind një muaj më parë": the month before is September
+        names = _months()[2]
+        implied |= {(n - 2) % 12 + 1: names[(n - 2) % 12] for n in source_months}
     implied = {n: name for n, name in implied.items() if n not in source_months}
-    target_months = {n: name for n, name, _ in _mentioned_months(translation, False)}
+    target_months = {
+        n: name for n, name, _ in _mentioned_months(translation, False, frozenset(source_months))
+    }
     target_months |= dict(target_date_months)
     # "janar-shtator" written "the first nine months": months the English implies are not missing
     target_implied = _implied_months(translation)
@@ -1386,8 +1411,8 @@ def _word_match(word: str, token: _Token, entry: _Entry) -> int:
         return len(word) if token.text.isupper() and token.folded == word else 0  # SHBA, not "shba"
     if not _is_capitalised(token.text):
         return 0
-    if entry.kind != "person" and word[-1] in "ae" and token.folded.endswith(("it", "ut", "un")):
-        return 0  # a name ending in -a/-ë takes -s/-n, not -it: "Krimit" is crime's, not Crimea's
+    if entry.kind != "person" and word[-1] in "ae" and token.folded.endswith(("it", "ut", "un", "in")):
+        return 0  # a name ending in -a/-ë takes -s/-n, not -it or -in: "Krimit", "Krimin" are crime's
     if entry.kind == "person" and word[-1] in "iu" and not token.folded.startswith(word):
         return 0  # Albanian keeps a surname's -i and -u (Hasani: Hasanit, Hasanin): "Hasan" is a first name
     shared = max(map(len, _sq_keys(token.folded) & _sq_keys(word)), default=0)
@@ -1600,9 +1625,11 @@ def _portfolio_flags(source: str, translation: str) -> list[Flag]:
     for i, token in enumerate(tokens):
         if not token.folded.startswith("ministr"):
             continue
-        for following in tokens[i + 1 : i + 5]:
-            if re.search(r"[^\w\s'’-]", source[token.end : following.start]):
-                break  # the ministry's name ends at punctuation
+        for previous, following in itertools.pairwise(tokens[i : i + 9]):
+            between = source[previous.end : following.start]
+            if re.search(r"[^\w\s,'’-]", between) or ("," in between and not _is_capitalised(following.text)):
+                break  # the name ends at punctuation; "Ministria e Mjedisit, Planifikimit ... dhe
+                # Infrastrukturës" lists its portfolios
             for stem, english in portfolios:
                 if following.folded.startswith(stem):
                     wanted[following.text] = english
@@ -2327,7 +2354,7 @@ _SQ_NEGATION = re.compile(
 )
 _EN_NEGATION = re.compile(
     r"\b(?:not|no|never|none|nobody|nothing|nowhere|neither|nor|without|cannot|unable|lack\w*|absen\w*|"
-    r"refus\w*|fail\w*|den(?:y|ied|ies)|reject\w*|yet to|instead of|rather than|\w+n['’]t|un\w{5,}|"
+    r"refus\w*|fail\w*|den(?:y|ied|ies)|reject\w*|yet to|instead of|rather than|\w+n['’]t|un\w{4,}|"
     r"non-\w+|"
     # Clear negative paraphrases: "të mos udhëtojnë" as "avoid travelling", "të mos lirohet" as
     # "remain in custody", "nuk do të punojë" as "will be closed".
@@ -2346,7 +2373,7 @@ _EN_NEGATION = re.compile(
     # "nuk funksionoi": "was offline", "out of service"
     r"offline|out of (?:service|order|action|operation)|"
     # "nuk është kapur ende": "still at large"; "nuk reagoi në kohë": "too slow to respond"
-    r"at large|too (?:slow|late) to)\b",
+    r"at large|too (?:slow|late) to|still wait\w*)\b",
     re.IGNORECASE,
 )
 # A paraphrase is no negation when the original negates the very verb it paraphrases: "nuk do të
@@ -2371,6 +2398,7 @@ def _negation_flag(source: str, translation: str) -> Flag | None:
     folded = fold(source)
     markers = []
     negated: list[str] = []  # the words right after each negation: its verb
+    litotes_end = -1
     for match in _SQ_NEGATION.finditer(folded):
         word = match.group()
         before = folded[: match.start()].split()[-1:] or [""]
@@ -2380,6 +2408,13 @@ def _negation_flag(source: str, translation: str) -> Flag | None:
             continue  # "e pa": saw
         if word == "kurre" and before[0] == "se" and "me" in folded[: match.start()].split()[-6:]:
             continue  # "më të forta se kurrë": stronger than ever
+        if word == "nuk" and re.match(
+            r"nuk\s+(?:(?:do|te|i|u|ka|kane|kishte)\s+)*mung[ou]", folded[match.start() :]
+        ):
+            litotes_end = match.end() + 40
+            continue  # "nuk munguan as besimtarë": were not missing, so were there
+        if word == "as" and match.start() < litotes_end:
+            continue
         markers.append(source[match.start() : match.end()])
         negated.extend(folded[match.end() :].split()[:4])
     if not markers:
