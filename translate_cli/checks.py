@@ -1518,8 +1518,10 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             allowed |= {w for stem, english in demonyms if token.folded.startswith(stem) for w in english}
             adjectives.add(i)
     languages = _languages()
+    language_stems = tuple(stem for stem, _ in languages)
     for token in tokens:
-        allowed |= {english for stem, english in languages if token.folded.startswith(stem)}
+        if token.folded.startswith(language_stems):  # one C-level test before the loop
+            allowed |= {english for stem, english in languages if token.folded.startswith(stem)}
     if not adjectives:
         # No nationality in the original: one in the English is context the translator added to a
         # title ("Serbian President Aleksandar Vucic"), not a name; a swapped one is still caught.
@@ -1785,6 +1787,12 @@ def _known_english_forms() -> frozenset[str]:
     return _known_english_names() | {fold(e) for entry in _gazetteer() for e in entry.en}
 
 
+@functools.cache
+def _written_names() -> frozenset[str]:
+    """The gazetteer's Albanian names as the data writes them (uninflected), folded."""
+    return frozenset(fold(entry.written) for entry in _gazetteer() if entry.written)
+
+
 def _case_endings_kept(source: str, target_words: set[str]) -> list[str]:
     """Inflected Albanian surnames copied into the English ("Hristijan Mickoskit" for Mickoski).
 
@@ -1801,7 +1809,7 @@ def _case_endings_kept(source: str, target_words: set[str]) -> list[str]:
         )
 
     # "Hekurudha Durrës": a place as the data writes it, after a translated noun, is no surname
-    written = {fold(entry.written) for entry in _gazetteer() if entry.written}
+    written = _written_names()
     titles = _titles()
     nouns = titles["institution"] | titles["title"] | titles["place"]
     found = []
