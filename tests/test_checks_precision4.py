@@ -361,3 +361,56 @@ def test_wrong_months_and_portfolios_around_these_rules_are_still_caught() -> No
     assert MONTH in kinds(check_sentence(floods, "Damage from the June floods reached 2 million euros."))
     ministry = "Ministria e Kulturës, Rinisë dhe Sporteve hapi konkursin."
     assert NAME in kinds(check_sentence(ministry, "The health ministry opened the competition."))
+
+
+# --------------------------------------------------------------------------- after heldout16 and 17
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("Ai u dënua me dy vjet e gjashtë muaj burg.", "He was jailed for two and a half years."),
+        ("Trageti niset çdo 30 minuta.", "The ferry leaves every half an hour."),
+        (
+            "Spitali kreu operacionin e 40-të këtë vit.",
+            "The hospital performed its fortieth operation this year.",
+        ),
+        ("Sipas sondazhit, 71 për qind janë kundër.", "Seventy-one percent are against, the poll found."),
+        ("Shumë familje u larguan në vitet '90.", "Many families left in the '90s."),
+        ("Shumë familje u larguan në vitet '90.", "Many families left in the 1990s."),
+        ("Fitorja 3-1 e çoi ekipin në vendin e parë.", "The 3-1 win took the team top."),
+        (
+            "Tarifa rritet nga janari, pa prekur pensionistët.",
+            "The fee rises from January; pensioners are spared.",
+        ),
+        ("Ata u kthyen jo me dëshirën e tyre.", "They returned involuntarily."),
+        (
+            "Zyra e Kapitenerisë së Portit lëshoi paralajmërim.",
+            "The Harbour Master's Office issued a warning.",
+        ),
+        ("Emigrantët dërguan 200 milionë franga zvicerane.", "Emigrants sent CHF 200 million."),
+    ],
+)
+def test_halves_hour_parts_ordinals_decades_scores_and_paraphrases_are_not_flagged(
+    source: str, translation: str
+) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+def test_a_wrong_score_that_shares_its_numbers_with_another_is_caught() -> None:
+    source = "Ekipi humbi 2-0 në transfertë pas barazimit 1-1 në shtëpi."
+    flags = check_sentence(source, "The team lost 2-0 away after a 2-2 draw at home.")
+    assert [f.message for f in flags] == ["the original says 1-1; the English says 2-2"]
+    assert check_sentence(source, "The team lost 2-0 away after a 1-1 draw at home.") == ()
+
+
+def test_wrong_halves_hours_and_compound_numbers_are_still_caught() -> None:
+    assert NUMBER in kinds(
+        check_sentence("Ai u dënua me dy vjet e gjashtë muaj burg.", "He got three and a half years.")
+    )
+    assert NUMBER in kinds(
+        check_sentence("Trageti niset çdo 20 minuta.", "The ferry leaves every half an hour.")
+    )
+    assert NUMBER in kinds(
+        check_sentence("Sipas sondazhit, 72 për qind janë kundër.", "Seventy-one percent are against.")
+    )

@@ -323,6 +323,7 @@ def _is_english_word(folded: str) -> bool:
     """Whether a folded word is a common English word or a regular inflection of one ("Files",
     "Borders": plural, past and -ing endings are undone)."""
     words = _english_words()
+    folded = re.sub(r"['’]s$", "", folded)  # "Harbour Master's Office"
     if folded in words:
         return True
     candidates = []
@@ -719,6 +720,9 @@ _DATE = re.compile(r"\b(\d{1,4})([-./])(\d{1,2})\2(\d{1,4})\b")
 _SQ_PLURAL_SCALES = ("mijera", "miliona", "milionesh")  # "thousands of": not a number
 
 
+_HOUR_PARTS = re.compile(r"\b(quarter|half|three quarters)\s+(?:of\s+)?an\s+hour\b", re.IGNORECASE)
+
+
 def _scale_after(words: str, scales: Iterable[tuple[str, float]]) -> tuple[float, int] | None:
     """The scale word at the start of `words` ("milionë euro", "million"), with its length."""
     match = re.match(r"(?:\s*|-)([^\W\d_]+)", words)  # "4.2-million-euro tender"
@@ -850,6 +854,9 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
                 month = _month_near(text, start, end, months, names)
                 if month and plain == int(plain) and plain <= 31:
                     shown = f"{int(plain)} {month}"
+        if re.fullmatch(r"\d{2}", raw) and re.search(r"['’‘]$", text[:start]):
+            # "vitet '90", "the '90s": a decade of the last century (or of this one)
+            candidates |= {_num(1900 + int(raw))} | ({_num(2000 + int(raw))} if int(raw) <= 30 else set())
         if not albanian and re.fullmatch(r"\d{2}", raw):
             year = re.search(r"\b((?:19|20)\d{2})\s*[-/–]\s*$", text[:start])
             if year:  # "2024/25": the 25 is 2025
@@ -870,6 +877,11 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         if candidates:
             values.append(_Value(frozenset(candidates), shown, start=start))
 
+    if not albanian:
+        # "every quarter of an hour" for "çdo 15 minuta": minutes that may satisfy the original
+        for match in _HOUR_PARTS.finditer(text):
+            minutes = {"quarter": 15, "half": 30, "three quarters": 45}[match.group(1).casefold()]
+            values.append(_Value(frozenset({_num(minutes)}), match.group(), soft=True, start=match.start()))
     words = _tokens(text)
     used_until = -1  # English number words already read as part of a longer number
     for i, token in enumerate(words):
@@ -945,6 +957,34 @@ def _decades_and_spans(text: str, albanian: bool, values: list[_Value]) -> list[
     ]
 
 
+_PAIR = re.compile(r"(?<![\d.,:/–-])(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\d.,:/–-])")
+
+
+def _score_pairs(
+    source: str, translation: str, missing: list[_Value], extra: list[_Value], original: str, what: str
+) -> tuple[list[_Value], list[_Value], list[Flag]]:
+    """Scores and short ranges are pairs ("2-0 ... 1-1"): the English "2-2" has a 2 that the
+    original has too, but not that pair. A pair of the English that the original lacks, when the
+    original has pairs, is a wrong number; the numbers it explains are not reported again."""
+    source_pairs = {(int(a), int(b)) for a, b in _PAIR.findall(source)}
+    if not source_pairs:
+        return missing, extra, []
+    wrong = [
+        (int(a), int(b))
+        for a, b in _PAIR.findall(translation)
+        if (int(a), int(b)) not in source_pairs and (int(b), int(a)) not in source_pairs
+    ]
+    if not wrong:
+        return missing, extra, []
+    english = {float(n) for pair in wrong for n in pair}
+    lost = sorted(source_pairs - {p for a, b in _PAIR.findall(translation) for p in ((int(a), int(b)),)})
+    said = ", ".join(f"{a}-{b}" for a, b in lost) or "other numbers"
+    message = f"{original} says {said}; {what} says {', '.join(f'{a}-{b}' for a, b in wrong)}"
+    extra = [v for v in extra if not (v.candidates & english)]
+    missing = [v for v in missing if not any(v.candidates & {float(n)} for pair in lost for n in pair)]
+    return missing, extra, [Flag(NUMBER, message)]
+
+
 def _month_count(value: _Value, text: str, albanian: bool) -> int:
     """N when a value is the number of "the first N months" ("nëntë muajt e parë"), else 0."""
     for match in (_SQ_FIRST_MONTHS if albanian else _FIRST_MONTHS).finditer(text):
@@ -972,8 +1012,12 @@ def _english_number_words(words: list[_Token], first: int, text: str) -> tuple[f
         if word == "and" and count and i + 1 < len(words) and words[i + 1].folded in _EN_SMALL:
             i += 1
             continue
+        after_tens = count and current in _TENS and text[words[i - 1].end : token.start] == "-"
         if word in _EN_SMALL and word != "hundred":
             current += _EN_SMALL[word]
+        elif after_tens and (word == "one" or word in _EN_ORDINALS):
+            # "sixty-one" ("one" is read as a pronoun alone), "twenty-first" (an ordinal's value)
+            current += 1 if word == "one" else _EN_ORDINALS[word]
         elif word == "hundred":
             current = (current or 1) * 100
         elif word in _EN_NUMBER_SCALES:
@@ -989,7 +1033,12 @@ def _english_number_words(words: list[_Token], first: int, text: str) -> tuple[f
     return total + current, end
 
 
-_SQ_HALF = re.compile(r"\b(\d+)\s+(?:vjet|vite|vjeç|or|muaj)\w*\s+e\s+(6|30)\s+(?:muaj|minut)", re.IGNORECASE)
+_TENS = frozenset(float(n) for n in range(20, 100, 10))
+
+_SQ_HALF = re.compile(
+    r"\b(\d+|[^\W\d_]+)\s+(?:vjet|vite|vjeç|or|muaj)\w*\s+e\s+(6|30|gjashtë|gjashte|tridhjetë)\s+(?:muaj|minut)",
+    re.IGNORECASE,
+)
 
 
 def _sq_halves(source: str, values: list[_Value]) -> list[_Value]:
@@ -997,8 +1046,12 @@ def _sq_halves(source: str, values: list[_Value]) -> list[_Value]:
     the first number may also be read with its half, and the 6 (or 30) is part of it."""
     for match in _SQ_HALF.finditer(source):
         whole, half = match.start(1), match.start(2)
+        first = match.group(1)
+        number = float(first) if first.isdigit() else _SQ_SMALL.get(fold(first))
+        if number is None:
+            continue  # "vite" after a word that is no number
         values = [
-            dataclasses.replace(v, candidates=v.candidates | {_num(float(match.group(1)) + 0.5)})
+            dataclasses.replace(v, candidates=v.candidates | {_num(number + 0.5)})
             if v.start == whole
             else dataclasses.replace(v, soft=True)
             if v.start == half
@@ -1161,8 +1214,11 @@ _SQ_ORDINALS = {"par": 1, "dyt": 2, "tret": 3, "katert": 4, "pest": 5, "gjasht":
                 "nent": 9, "dhjet": 10}  # fmt: skip
 _SQ_ORDINAL_ENDINGS = ("", "e", "en", "et", "es", "i", "it", "in", "a", "ave")  # "": "i katërt"
 _EN_ORDINALS = {w: n for n, w in enumerate(_words(
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
-))}  # fmt: skip
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+))} | {w: 10 * n for n, w in enumerate(_words(
+    "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth"
+), start=2)} | {"hundredth": 100}  # fmt: skip
 _EN_ORDINAL_DIGITS = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
@@ -1252,9 +1308,11 @@ def _number_and_month_flags(source: str, translation: str, source_albanian: bool
         for v in extra
         if not (n := _month_count(v, translation, False)) or not {1, n} <= source_month_numbers
     ]
+    original = "the original" if source_albanian else "the article"
+    missing, extra, pair_flags = _score_pairs(source, translation, missing, extra, original, what)
+    flags += pair_flags
     if source_albanian is False:
         missing = []  # a summary leaves things out by design
-    original = "the original" if source_albanian else "the article"
     if len(missing) == 1 and len(extra) == 1:
         flags.append(Flag(NUMBER, f"{original} says {missing[0].shown}; {what} says {extra[0].shown}"))
     else:
@@ -2381,7 +2439,9 @@ _EN_NEGATION = re.compile(
     # "nuk funksionoi": "was offline", "out of service"
     r"offline|out of (?:service|order|action|operation)|"
     # "nuk është kapur ende": "still at large"; "nuk reagoi në kohë": "too slow to respond"
-    r"at large|too (?:slow|late) to|still wait\w*)\b",
+    r"at large|too (?:slow|late) to|still wait\w*|"
+    # "pa prekur familjet": "families will be spared"; "jo me dëshirën e tyre": "involuntarily"
+    r"spar(?:e|es|ed|ing)|involuntar\w*|frozen|freeze)\b",
     re.IGNORECASE,
 )
 # A paraphrase is no negation when the original negates the very verb it paraphrases: "nuk do të
@@ -2397,6 +2457,7 @@ _SAME_VERB = (
     (("refus", "reject"), ("refuz",)),
     (("den",), ("moho", "mohu")),
 )
+# ("rri", to stay, is not "rritur", grown.)
 # Negative nouns: "shortage" is no negation when the original says "mungesë" (shortage) anywhere.
 _SAME_NOUN = ((("short", "scarc", "lack"), ("mung",)),)
 _NOT_NEGATION = re.compile(r"\b(?:under\w*|until|union\w*|united|unit\w*|univers\w*|unique\w*|uncle)\b", re.I)
@@ -2439,7 +2500,7 @@ def _paraphrases_negated_verb(english: str, negated: list[str], source_words: li
     or a negative noun ("shortages") the original has as a noun ("mungesë")."""
     word = english.casefold()
     return any(
-        word.startswith(en_stems) and any(w.startswith(sq_stems) for w in words)
+        word.startswith(en_stems) and any(w.startswith(sq_stems) and not w.startswith("rrit") for w in words)
         for table, words in ((_SAME_VERB, negated), (_SAME_NOUN, source_words))
         for en_stems, sq_stems in table
     )
