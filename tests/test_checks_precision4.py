@@ -414,3 +414,62 @@ def test_wrong_halves_hours_and_compound_numbers_are_still_caught() -> None:
     assert NUMBER in kinds(
         check_sentence("Sipas sondazhit, 72 për qind janë kundër.", "Seventy-one percent are against.")
     )
+
+
+# --------------------------------------------------------------------------- after heldout18 and 19
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        (  # a name spelled in another alphabet's way
+            "Ministri takoi homologun grek Jorgos Jerapetritis.",
+            "The minister met his Greek counterpart Giorgos Gerapetritis.",
+        ),
+        ("Kancelari mbërrin për një vizitë dyditore.", "The chancellor arrives for a two-day visit."),
+        ("Ndotja ishte trefish mbi normën.", "Pollution was three times above the norm."),
+        (
+            "Sistemi online nuk funksionoi për tri ditë.",
+            "The online system was down for three days.",
+        ),
+        ("Një i tretë nuk u kap dot.", "A third escaped."),
+        ("Fondet nuk do të lirohen pa reformat.", "The funds will only be released once reforms are made."),
+        (
+            "Sipas Bankës së Shqipërisë, kreditë u rritën me 9 për qind.",
+            "Lending rose 9%, according to Albania's central bank.",
+        ),
+        (
+            "Sipas Agjencisë së Statistikave të Kosovës, eksportet u rritën.",
+            "Exports rose, the statistics agency said.",
+        ),
+        ("Tirana fitoi Superkupën pas fitores 2-0.", "Tirana won the Supercup with a 2-0 win."),
+    ],
+)
+def test_alphabet_spellings_compounds_paraphrases_and_institution_renderings_are_not_flagged(
+    source: str, translation: str
+) -> None:
+    assert check_sentence(source, translation) == ()
+
+
+def test_an_institution_swapped_for_another_is_caught() -> None:
+    bank = "Sipas Bankës së Shqipërisë, kreditë u rritën me 9 për qind."
+    assert NAME in kinds(check_sentence(bank, "Lending rose 9%, according to the Central Bank of Kosovo."))
+    stats = "Sipas Agjencisë së Statistikave të Kosovës, eksportet u rritën."
+    assert NAME in kinds(check_sentence(stats, "Exports rose, the Central Bank of Kosovo said."))
+
+
+def test_a_name_at_the_start_of_the_english_is_checked_unless_it_is_an_english_word() -> None:
+    source = "Raiffeisen raportoi fitim prej 40 milionë eurosh."
+    assert NAME in kinds(check_sentence(source, "ProCredit reported a profit of €40 million."))
+    assert (
+        check_sentence("Mjekët protestuan para ministrisë.", "Doctors protested outside the ministry.") == ()
+    )
+
+
+def test_a_summary_that_names_another_institution_or_a_longer_word_is_caught() -> None:
+    article = "Albania had 11.7 million visitors in 2024, INSTAT said. Revenue reached 4.2 billion euros."
+    assert NAME in kinds(check_summary(article, "Albania had 11.7 million visitors, according to Eurostat."))
+    assert NAME in kinds(
+        check_summary(article, "The Bank of Albania says Albania had 11.7 million visitors.")
+    )
+    assert check_summary(article, "Albania had 11.7 million visitors in 2024, according to INSTAT.") == ()

@@ -151,6 +151,16 @@ def _transliterated(folded: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
+def _spelled_alike(left: str, right: str) -> bool:
+    """Two long folded names that are one name spelled in two alphabets' ways: Jerapetritis and
+    Gerapetritis (Greek gamma), Xhukanoviq and Djukanovic; nine letters in ten alike."""
+    if left == right or min(len(left), len(right)) < 7:
+        return left == right
+    a, b = _transliterated(left), _transliterated(right)
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
+
+
+@functools.lru_cache(maxsize=65536)
 def _sq_stems(folded: str) -> frozenset[str]:
     """Candidate stems of a folded Albanian word: itself, minus an inflection, minus a last vowel.
 
@@ -191,6 +201,36 @@ def _en_keys(folded: str) -> frozenset[str]:
         keys.add(folded[:-2] + folded[-1])
     keys |= {_transliterated(k) for k in keys}
     return frozenset(keys)
+
+
+_DERIVATIONS = (
+    "s",
+    "es",
+    "n",
+    "ns",
+    "an",
+    "ans",
+    "ian",
+    "ians",
+    "ic",
+    "ics",
+    "ism",
+    "ist",
+    "ists",
+    "ese",
+    "i",
+)
+
+
+def _derived(left: frozenset[str], right: frozenset[str]) -> bool:
+    """Equal English keys, or one the other with a derivational ending ("Democrat", "Democratic")."""
+    return bool(left & right) or any(
+        long_.startswith(short) and long_[len(short) :] in _DERIVATIONS
+        for a in left
+        for b in right
+        for short, long_ in ((a, b) if len(a) <= len(b) else (b, a),)
+        if len(short) >= 4
+    )
 
 
 def _stems_match(left: frozenset[str], right: frozenset[str]) -> bool:
@@ -319,10 +359,19 @@ def _english_words() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-def _is_english_word(folded: str) -> bool:
+@functools.cache
+def _english_homographs() -> frozenset[str]:
+    """English words that are proper nouns too (doctor, snow, turkey: english_homographs.txt.gz)."""
+    raw = resources.files("translate_cli").joinpath("checkdata", "english_homographs.txt.gz").read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def _is_english_word(folded: str, homographs: bool = False) -> bool:
     """Whether a folded word is a common English word or a regular inflection of one ("Files",
-    "Borders": plural, past and -ing endings are undone)."""
-    words = _english_words()
+    "Borders": plural, past and -ing endings are undone); with `homographs`, words that are
+    proper nouns too ("Doctors", "Snow") count."""
+    words = _english_words() | _english_homographs() if homographs else _english_words()
     folded = re.sub(r"['’]s$", "", folded)  # "Harbour Master's Office"
     if folded in words:
         return True
@@ -479,7 +528,11 @@ def _copied_albanian_word(source: str, translation: str) -> str:
             or token.text.casefold() not in source_words
         ):
             continue
-        if re.search("[ëç]", token.text) or (len(token.folded) >= 6 and token.folded.endswith(_SQ_INFLECTED)):
+        if re.search("[ëç]", token.text) or (
+            len(token.folded) >= 6
+            and token.folded.endswith(_SQ_INFLECTED)
+            and not _is_english_word(token.folded)
+        ):  # "online" is English too
             return token.text
     return ""
 
@@ -720,6 +773,9 @@ _DATE = re.compile(r"\b(\d{1,4})([-./])(\d{1,2})\2(\d{1,4})\b")
 _SQ_PLURAL_SCALES = ("mijera", "miliona", "milionesh")  # "thousands of": not a number
 
 
+_SQ_NUMBER_COMPOUND = re.compile(
+    r"(dy|tre|kater|pese|gjashte|shtate|tete|nente|dhjete)(?:ditor|vjecar|mujor|javor|oresh|katesh|fish|gjuhesh)"
+)
 _HOUR_PARTS = re.compile(r"\b(quarter|half|three quarters)\s+(?:of\s+)?an\s+hour\b", re.IGNORECASE)
 
 
@@ -907,6 +963,10 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         soft = False
         if value is None and not albanian and word in _EN_SOFT:
             value, soft = _EN_SOFT[word], True
+        if value is None and albanian:
+            compound = _SQ_NUMBER_COMPOUND.match(word)
+            if compound:  # "dyditore" (two-day), "trefish" (threefold): the number may be written
+                value, soft = _SQ_SMALL.get(compound.group(1)), True
         if value is None and not albanian and word in _EN_ORDINALS:
             value, soft = _EN_ORDINALS[word], True  # "first to fifth grade" for "klasat 1-5"
         if value is None:
@@ -1164,7 +1224,7 @@ def _month_list(months: dict[int, str]) -> str:
     return " and ".join(months[n] for n in numbers)
 
 
-_SQ_FIRST_MONTHS = re.compile(r"\b(\d{1,2}|[^\W\d_]+)\s+muajt\s+e\s+par[eë]", re.IGNORECASE)
+_SQ_FIRST_MONTHS = re.compile(r"\b(\d{1,2}|[^\W\d_]+)\s+muaj(?:t|ve)\s+(?:e|të)\s+par[eë]", re.IGNORECASE)
 _SQ_FIRST_PARTS = {"tremujor": 3, "gjashtemujor": 6}
 
 
@@ -1818,6 +1878,9 @@ def _name_flags(source: str, translation: str) -> list[Flag]:
             found = any(_stems_match(name.keys, k) for k in target_keys)
         if not found and name.demonyms:
             found = any(t.folded in name.demonyms or t.folded[:5] in name.demonyms for t in target_tokens)
+        if not found and not name.english:
+            # "Jorgos Jerapetritis" written "Giorgos Gerapetritis": the surname spelled another way
+            found = any(_spelled_alike(k, t.folded) for k in name.keys for t in target_tokens)
         if not found and not name.exact and " " not in name.shown and _cognate(fold(name.shown)):
             # "Asociacioni" as "Association", "Komuniteti" as "Community": a word of a name the
             # data does not know, translated by its Latin cognate
@@ -2032,11 +2095,13 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
         if (
             not english_reference
             and _is_acronym(t.text)
+            and not any(_is_acronym(s.text) and len(s.text) >= 2 for s in _cached_tokens(reference.text))
             and t_index - 1 in institution_words
             and re.fullmatch(r"\s*\(", text[tokens[t_index - 1].end : t.start])
             and text[t.end :].startswith(")")
         ):
-            continue  # "the Institute of Statistics (INSTAT)": the acronym of the name it follows
+            continue  # "the Institute of Statistics (INSTAT)": the acronym of the name it follows,
+            # when the original has none of its own (ATK given as TAK is a wrong acronym)
         if t_index in expanded:
             continue  # "Special Anti-Corruption Structure (SPAK)": the original's SPAK, spelled out
         if any(a < t.start < b for a, b in quoted) and word not in _known_english_names():
@@ -2045,8 +2110,9 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
             t.initial
             and not _is_acronym(t.text)
             and word not in _known_english_names()
-            # In a summary, a first word that is no English word is a name ("Dibër's harvest").
-            and not (english_reference and not _is_english_word(word))
+            # A first word that is no English word is a name ("Dibër's harvest", "ProCredit
+            # Bank posted"): checked like any other
+            and not (len(word) >= 4 and not _is_english_word(word, homographs=True))
         ):
             following = tokens[t_index + 1] if t_index + 1 < len(tokens) else None
             if not (  # "Ivan Dačić" at the start: a first name before a known surname is checked
@@ -2070,6 +2136,8 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
             and _is_capitalised(following.text)
             and not text[t.end : following.start].strip()
             and following.folded not in common
+            # in a summary, "Sarajevo Film Festival": an English word after it is no surname
+            and not (english_reference and _is_english_word(following.folded))
             and _accounted(following.folded, allowed, reference_keys, reference_words)
         )
         if before_surname:
@@ -2088,9 +2156,17 @@ def _extra_names(tokens: list[_Token], text: str, reference: _Reference) -> list
             # "Archbishop", "Reporters Without Borders"); but "Mark" for the original's "Marco"
             # before Rubio is still a wrong first name.
             continue
-        if word in reference_words:
-            continue
-        if not _is_acronym(t.text) and any(_stems_match(_en_keys(word), keys) for keys in reference_keys):
+        if word in reference_words or (
+            not english_reference and any(_spelled_alike(word, w) for w in reference_words)
+        ):
+            continue  # (or the original's name spelled another way: Giorgos Gerapetritis)
+        if not _is_acronym(t.text) and (
+            # English against English: the same word or a derivation ("Democrats", "Democratic"),
+            # not a longer word ("Eurostat" is not "euros")
+            any(_derived(_en_keys(word), keys) for keys in reference_keys)
+            if english_reference
+            else any(_stems_match(_en_keys(word), keys) for keys in reference_keys)
+        ):
             continue
         adjacent = extra_end == t_index - 1 and not text[tokens[t_index - 1].end : t.start].strip()
         if extra and text and adjacent:
@@ -2149,11 +2225,17 @@ def _common_word_name_index() -> dict[str, tuple[tuple[str, ...], ...]]:
 
     The word-by-word check passes over their words, as it passes over "the Bank" or "a united front"."""
     common = _english_common()
+    countries = _country_words()
     index: dict[str, list[tuple[str, ...]]] = {}
     for entry in _gazetteer():
         for name in entry.en:
             words = tuple(fold(w) for w in re.split(r"[\s-]+", name) if w)
-            if len(words) >= 2 and all(w in common for w in words):
+            # "Bank of Albania" too: common words and a country's name
+            if (
+                len(words) >= 2
+                and all(w in common or w in countries or _is_english_word(w) for w in words)
+                and words[0] not in countries
+            ):
                 index.setdefault(words[0], []).append(words)
     return {first: tuple(sorted(set(names), key=len, reverse=True)) for first, names in index.items()}
 
@@ -2169,7 +2251,9 @@ def _common_word_names(
             continue
         for words in index.get(token.folded, ()):
             window = tokens[i : i + len(words)]
-            if tuple(t.folded for t in window) != words or not all(_is_capitalised(t.text) for t in window):
+            if tuple(t.folded for t in window) != words or not all(
+                _is_capitalised(t.text) or t.folded in _LINK_WORDS for t in window
+            ):
                 continue
             if " ".join(words) not in allowed and not all(w in reference_words for w in words):
                 found.append(text[window[0].start : window[-1].end] if text else " ".join(words))
@@ -2284,8 +2368,10 @@ def _accounted(
     if word in allowed or word in reference_words:
         return True
     keys = _en_keys(word)
-    return any(_stems_match(keys, _en_keys(a)) for a in allowed if not a.endswith("*")) or any(
-        _stems_match(keys, k) for k in reference_keys
+    return (
+        any(_stems_match(keys, _en_keys(a)) for a in allowed if not a.endswith("*"))
+        or any(_stems_match(keys, k) for k in reference_keys)
+        or any(_spelled_alike(word, w) for w in reference_words)
     )
 
 
@@ -2441,7 +2527,10 @@ _EN_NEGATION = re.compile(
     # "nuk është kapur ende": "still at large"; "nuk reagoi në kohë": "too slow to respond"
     r"at large|too (?:slow|late) to|still wait\w*|"
     # "pa prekur familjet": "families will be spared"; "jo me dëshirën e tyre": "involuntarily"
-    r"spar(?:e|es|ed|ing)|involuntar\w*|frozen|freeze)\b",
+    r"spar(?:e|es|ed|ing)|involuntar\w*|frozen|freeze|"
+    # "nuk u kap": "escaped"; "nuk funksionoi": "was down"; "nuk ... pa reforma": "only once"
+    r"escap\w*|(?:was|were|is|are|went|goes) down|only (?:\w+ ){0,3}(?:once|if|after|when)|"
+    r"cut (?:power|off))\b",
     re.IGNORECASE,
 )
 # A paraphrase is no negation when the original negates the very verb it paraphrases: "nuk do të
