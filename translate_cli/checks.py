@@ -367,11 +367,16 @@ def _english_homographs() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
+@functools.cache
+def _english_words_and_homographs() -> frozenset[str]:
+    return _english_words() | _english_homographs()
+
+
 def _is_english_word(folded: str, homographs: bool = False) -> bool:
     """Whether a folded word is a common English word or a regular inflection of one ("Files",
     "Borders": plural, past and -ing endings are undone); with `homographs`, words that are
     proper nouns too ("Doctors", "Snow") count."""
-    words = _english_words() | _english_homographs() if homographs else _english_words()
+    words = _english_words_and_homographs() if homographs else _english_words()
     folded = re.sub(r"['’]s$", "", folded)  # "Harbour Master's Office"
     if folded in words:
         return True
