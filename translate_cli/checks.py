@@ -774,7 +774,7 @@ _EN_SOFT = {"one": 1, "first": 1, "both": 2, "couple": 2, "pair": 2, "twice": 2,
             "third": 3, "triple": 3, "half": 0.5, "quarter": 0.25, "dozen": 12, "zero": 0}  # fmt: skip
 
 _SQ_SCALES = (("miliard", 1e9), ("mld", 1e9), ("mlrd", 1e9), ("milion", 1e6), ("mln", 1e6), ("mije", 1e3))
-_EN_SCALES = (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6), ("mln", 1e6),
+_EN_SCALES = (("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("bcm", 1e9), ("million", 1e6), ("mln", 1e6),
               ("thousand", 1e3))  # fmt: skip
 
 _NUMERIC = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -1556,6 +1556,8 @@ def _word_match(word: str, token: _Token, entry: _Entry) -> int:
         return len(word) if token.text.isupper() and token.folded == word else 0  # SHBA, not "shba"
     if not _is_capitalised(token.text):
         return 0
+    if entry.kind != "person" and word[-1] in "ae" and token.folded == word[:-1] and len(word) > 4:
+        return 0  # "Odës" is the genitive of "Odë" (chamber), not Odesa, whose would be "Odesës"
     if entry.kind != "person" and word[-1] in "ae" and token.folded.endswith(("it", "ut", "un", "in")):
         return 0  # a name ending in -a/-ë takes -s/-n, not -it or -in: "Krimit", "Krimin" are crime's
     if entry.kind == "person" and word[-1] in "iu" and not token.folded.startswith(word):
@@ -1706,7 +1708,8 @@ def _source_names(source: str) -> tuple[list[_Name], set[str], set[str]]:
             previous
             and _is_capitalised(previous.text)
             and not source[previous.end : token.start].strip()
-            and _sq_adjective(token.folded)
+            # "Këshillit Mbikëqyrës": an agent adjective in -ës (supervisory)
+            and (_sq_adjective(token.folded) or (len(token.folded) >= 8 and token.folded.endswith("yres")))
             and previous.folded.endswith(_SQ_DEFINITE_ENDINGS)
         ):
             # "Kodin Zgjedhor", "Spitalin Rajonal", "Komunitetit Politik": a noun in its definite
