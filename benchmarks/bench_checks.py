@@ -11,8 +11,8 @@ share of correct items that get any flag (false flags), and the share of corrupt
 flag of the right kind.
 
 Sets (`--set` takes the short name or a path): `authors` (trust_set.jsonl, by the checker's authors:
-splits dev, heldout, late), `independent`, `fresh`, `heldout2` ... `heldout23`
-(trust_set_<name>.jsonl). `independent` and `heldout2` to `heldout23` were each written by an
+splits dev, heldout, late), `independent`, `fresh`, `heldout2` ... `heldout27`
+(trust_set_<name>.jsonl). `independent` and `heldout2` to `heldout27` were each written by an
 independent evaluator who read neither the checker nor the other sets; each was run once on the
 checker of its day before anything was tuned on it (README, "How good they are").
 `--all-sets` prints one line per set.
@@ -31,7 +31,7 @@ from translate_cli.checks import check_sentence, check_summary
 HERE = Path(__file__).parent
 SETS = {"authors": HERE / "trust_set.jsonl"} | {
     name: HERE / f"trust_set_{name}.jsonl"
-    for name in ("independent", "fresh", *(f"heldout{n}" for n in range(2, 24)))
+    for name in ("independent", "fresh", *(f"heldout{n}" for n in range(2, 28)))
 }
 GOALS = {
     "false flags, correct translations": ("<=", 0.05),
