@@ -207,23 +207,9 @@ def _en_keys(folded: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-_DERIVATIONS = (
-    "s",
-    "es",
-    "n",
-    "ns",
-    "an",
-    "ans",
-    "ian",
-    "ians",
-    "ic",
-    "ics",
-    "ism",
-    "ist",
-    "ists",
-    "ese",
-    "i",
-)
+#: Endings that derive one English word from another ("Democrat", "Democrats", "Democratic").
+_DERIVATIONS = ("s", "es", "n", "ns", "an", "ans", "ian", "ians", "ic", "ics", "ism", "ist", "ists",
+                "ese", "i")  # fmt: skip
 
 
 def _derived(left: frozenset[str], right: frozenset[str]) -> bool:
@@ -1011,13 +997,13 @@ def _numbers(text: str, albanian: bool, original: str = "") -> tuple[list[_Value
         elif albanian and i > 0 and words[i - 1].text.casefold() in ("e", "i", "së"):  # not "se": that
             soft = True  # "seanca e dhjetë": the tenth session, an ordinal (checked as one)
         values.append(_Value(frozenset({_num(value)}), _show(value), soft=soft, start=token.start))
-    return _decades_and_spans(text, albanian, values), date_months
+    return _with_decades(text, albanian, values), date_months
 
 
 _DECADES = re.compile(r"(?<![\w.,])([^\W_]+)[\s-]+(?:decades?|dekad\w*)\b", re.IGNORECASE)
 
 
-def _decades_and_spans(text: str, albanian: bool, values: list[_Value]) -> list[_Value]:
+def _with_decades(text: str, albanian: bool, values: list[_Value]) -> list[_Value]:
     """ "dy dekada" may be written "20 years", and "30 vjet" "three decades": a number of decades
     may also be read as ten times as many years."""
     decades = {match.start(1) for match in _DECADES.finditer(text)}
@@ -1058,7 +1044,7 @@ def _score_pairs(
     if not wrong:
         return missing, extra, []
     english = {float(n) for pair in wrong for n in pair}
-    lost = sorted(source_pairs - {p for a, b in _PAIR.findall(translation) for p in ((int(a), int(b)),)})
+    lost = sorted(source_pairs - {(int(a), int(b)) for a, b in _PAIR.findall(translation)})
     said = ", ".join(f"{a}-{b}" for a, b in lost) or "other numbers"
     message = f"{original} says {said}; {what} says {', '.join(f'{a}-{b}' for a, b in wrong)}"
     extra = [v for v in extra if not (v.candidates & english)]
@@ -2285,7 +2271,8 @@ def _new_capitalised_runs(
 
 @functools.cache
 def _common_word_name_index() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Known English names made only of common words ("World Bank", "United Kingdom"), by first word.
+    """Known English names made of common words, and perhaps a country ("World Bank", "United
+    Kingdom", "Bank of Albania"), by first word.
 
     The word-by-word check passes over their words, as it passes over "the Bank" or "a united front"."""
     common = _english_common()
