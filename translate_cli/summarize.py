@@ -83,10 +83,9 @@ class Seq2SeqSummarizer:
         one full input's worth: beams over long inputs need much memory.
 
         CTranslate2 on the CPU gets room for half that many full inputs (2 of 1,024 tokens, or all
-        4 of 512): on 2 cores that ran summaries 1.4x faster for both lengths, for about 80 MB
-        more (room for all 4 full inputs: 1.85x on long articles, but 280 MB more). The
-        transformers engine ran slower in larger batches (12 against 18 tokens/s) and keeps the
-        rule."""
+        4 of 512): the summary benchmark ran at 74 tokens/s so, against 57 with one input's room,
+        on 2 cores; room for all would take a run with both models past 1 GB. The transformers
+        engine ran slower in larger batches there (12 against 18 tokens/s) and keeps the rule."""
         sized = self.model.batching(self.options.beams, self.batch_size)
         items = max(1, sized.max_items // 4)
         identity = self.model.identity
